@@ -1,0 +1,113 @@
+"""The record types: an Episode post and the Features it discusses.
+
+Records are frozen, convert to and from plain dicts (one JSON object per store line),
+and carry a stable key that never depends on crawl time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any, ClassVar
+
+FLAGS = ("caution", "recommended", "impactful", "not_enabled_by_default")
+
+
+def _tuple(value: Any) -> tuple:
+    return tuple(value or ())
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One "By the [run]Book" episode post."""
+
+    episode: int
+    title: str
+    url: str
+    date: str | None = None  # ISO 8601 date of the post
+    video_url: str | None = None  # the "Watch Now" link
+    versions: tuple[str, ...] = ()  # canonical versions the post covers
+    hosts: tuple[str, ...] = ()
+    author: str | None = None
+    summary: str = ""  # the intro paragraph(s)
+    notes: tuple[str, ...] = ()  # post text that could not be split into features
+    unparsed_ids: tuple[str, ...] = ()  # ID-looking tokens that ended in no feature
+    status: str = "ok"  # what the last crawl saw: ok, gone (404/410), error: ...
+
+    _TUPLES: ClassVar[tuple[str, ...]] = ("versions", "hosts", "notes", "unparsed_ids")
+
+    @property
+    def key(self) -> str:
+        """The store key: the episode number."""
+        return f"ep{self.episode}"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Episode:
+        """Build an episode from a store line, ignoring keys it does not know."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for name in cls._TUPLES:
+            values[name] = _tuple(values.get(name))
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the record as a JSON-ready dict."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One feature (release-note item) as an episode discusses it."""
+
+    title: str
+    url: str  # the episode post it comes from
+    episode: int | None
+    ticket_id: str | None = None  # digits only, e.g. "1085470"
+    version: str | None = None  # canonical, e.g. "2.210"
+    timestamp: str | None = None  # as written in the post, e.g. "49:41"
+    seconds: int | None = None  # the timestamp in seconds from the start of the video
+    aliases: tuple[str, ...] = ()  # other headlines the post gives it
+    summary: str = ""
+    bullets: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()  # a subset of FLAGS
+    highlighted: bool = False  # listed under "Important Mentions"
+    position: int = 0  # order within the post, from 0
+
+    _TUPLES: ClassVar[tuple[str, ...]] = ("aliases", "bullets", "flags")
+
+    @property
+    def key(self) -> str:
+        """The store key: version, ticket ID and timestamp; episode and position without an ID."""
+        if self.ticket_id:
+            return f"{self.version or '-'}:{self.ticket_id}:{self.timestamp or '-'}"
+        return f"ep{self.episode}:p{self.position}"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Feature:
+        """Build a feature from a store line, ignoring keys it does not know."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for name in cls._TUPLES:
+            values[name] = _tuple(values.get(name))
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the record as a JSON-ready dict, with its key."""
+        data = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        data["key"] = self.key
+        return data
+
+
+def timestamp_seconds(timestamp: str | None) -> int | None:
+    """Convert ``m:ss`` or ``h:mm:ss`` to seconds; None when it is not a timestamp."""
+    if not timestamp:
+        return None
+    parts = timestamp.strip().split(":")
+    if not 2 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
+        return None
+    numbers = [int(p) for p in parts]
+    if any(n >= 60 for n in numbers[1:]):
+        return None
+    seconds = 0
+    for number in numbers:
+        seconds = seconds * 60 + number
+    return seconds

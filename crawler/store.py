@@ -1,0 +1,211 @@
+"""The JSON Lines store under data/: the source of truth for episodes and features.
+
+One object per line with sorted keys, in a stable order, so a diff of the files shows
+real changes. Every write goes to a temporary file that replaces the old one, under a
+lock, so a reader or a killed process never sees half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from crawler.errors import StoreError
+from crawler.records import Episode, Feature
+from crawler.versions import version_key
+
+EPISODES_FILE = "episodes.jsonl"
+FEATURES_FILE = "features.jsonl"
+RELEASE_NOTES_FILE = "release_notes.jsonl"
+LOCK_FILE = ".store.lock"
+
+
+def default_data_dir() -> Path:
+    """The data folder: ``$HALONOTES_DATA`` or ``data``."""
+    return Path(os.environ.get("HALONOTES_DATA") or "data")
+
+
+@dataclass
+class MergeReport:
+    """What a merge changed, counted by record."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+    def add(self, other: MergeReport) -> None:
+        """Add another report's counts to this one."""
+        self.added += other.added
+        self.updated += other.updated
+        self.removed += other.removed
+        self.unchanged += other.unchanged
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    """Yield the objects of a JSON Lines file; a missing file yields nothing."""
+    try:
+        handle = path.open(encoding="utf-8")
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise StoreError(
+                    f"{path}:{number} is not valid JSON ({exc.msg}). "
+                    "Restore the file from version control, or delete it and crawl again."
+                ) from exc
+            if not isinstance(data, dict):
+                raise StoreError(f"{path}:{number} is not a JSON object.")
+            yield data
+
+
+def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
+    """Write rows atomically: a temporary file in the same folder, then ``os.replace``."""
+    tmp_name = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            for row in rows:
+                handle.write(json.dumps(row, sort_keys=True, ensure_ascii=False))
+                handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+    except OSError as exc:
+        raise StoreError(f"Cannot write {path}: {exc.strerror or exc}. Nothing was changed.") from exc
+    finally:
+        if tmp_name:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+
+
+def _feature_order(feature: Feature) -> tuple:
+    return (feature.episode or 0, feature.position, feature.key)
+
+
+class Store:
+    """The records in one data folder."""
+
+    def __init__(self, data_dir: Path | str | None = None):
+        self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+
+    @property
+    def episodes_path(self) -> Path:
+        return self.data_dir / EPISODES_FILE
+
+    @property
+    def features_path(self) -> Path:
+        return self.data_dir / FEATURES_FILE
+
+    @property
+    def release_notes_path(self) -> Path:
+        return self.data_dir / RELEASE_NOTES_FILE
+
+    def episodes(self) -> list[Episode]:
+        """All stored episodes, by episode number."""
+        return [Episode.from_dict(row) for row in read_jsonl(self.episodes_path)]
+
+    def features(self) -> list[Feature]:
+        """All stored features, in store order."""
+        return [Feature.from_dict(row) for row in read_jsonl(self.features_path)]
+
+    def release_notes(self) -> list[Feature]:
+        """Features known from a version's release notes (no episode)."""
+        return [Feature.from_dict(row) for row in read_jsonl(self.release_notes_path)]
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store's write lock (other writers wait)."""
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            handle = (self.data_dir / LOCK_FILE).open("a")
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot write to {self.data_dir}: {exc.strerror or exc}. "
+                "Check the folder exists and is writable, or pass --data DIR."
+            ) from exc
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def merge(self, episodes: Iterable[Episode], features: Iterable[Feature]) -> MergeReport:
+        """Merge parsed records into the store by key and write it back.
+
+        The features of an episode in ``features`` replace that episode's stored features
+        (a feature the post no longer lists is removed). An episode given with no features
+        keeps the features it has: a run that yields nothing never deletes anything.
+        """
+        episodes = list(episodes)
+        features = list(features)
+        with self.locked():
+            stored_episodes = {e.key: e for e in self.episodes()}
+            stored_features = self.features()
+            report = MergeReport()
+
+            new_episodes = dict(stored_episodes)
+            for episode in episodes:
+                new_episodes[episode.key] = episode
+
+            replaced = {f.episode for f in features}
+            kept = [f for f in stored_features if f.episode not in replaced]
+            old_by_key = {f.key: f for f in stored_features if f.episode in replaced}
+            new_by_key: dict[str, Feature] = {}
+            for feature in features:
+                new_by_key[feature.key] = feature
+            for key, feature in new_by_key.items():
+                old = old_by_key.get(key)
+                if old is None:
+                    report.added += 1
+                elif old != feature:
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+            report.removed = len(set(old_by_key) - set(new_by_key))
+
+            merged = sorted([*kept, *new_by_key.values()], key=_feature_order)
+            if merged != stored_features:
+                write_jsonl(self.features_path, (f.to_dict() for f in merged))
+            ordered_episodes = sorted(new_episodes.values(), key=lambda e: e.episode)
+            if ordered_episodes != sorted(stored_episodes.values(), key=lambda e: e.episode):
+                write_jsonl(self.episodes_path, (e.to_dict() for e in ordered_episodes))
+            return report
+
+    def replace_release_notes(self, version: str, features: Iterable[Feature]) -> int:
+        """Replace the release-note features of one version; return how many are stored."""
+        features = list(features)
+        with self.locked():
+            others = [f for f in self.release_notes() if f.version != version]
+            rows = sorted([*others, *features], key=lambda f: (version_key(f.version), f.ticket_id or ""))
+            write_jsonl(self.release_notes_path, (f.to_dict() for f in rows))
+            return len(features)
+
+    def set_episode_status(self, url: str, status: str) -> bool:
+        """Mark the stored episode at ``url`` with what the last crawl saw; keep its records."""
+        with self.locked():
+            episodes = self.episodes()
+            changed = False
+            for index, episode in enumerate(episodes):
+                if episode.url == url and episode.status != status:
+                    episodes[index] = Episode.from_dict({**episode.to_dict(), "status": status})
+                    changed = True
+            if changed:
+                write_jsonl(self.episodes_path, (e.to_dict() for e in episodes))
+            return changed

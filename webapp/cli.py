@@ -1,0 +1,49 @@
+"""The ``halonotes`` command line: one group whose subcommands live beside the code they run.
+
+Subcommands load lazily, so ``halonotes serve`` never imports Scrapy and
+``halonotes crawl`` never imports Flask.
+"""
+
+import importlib
+import logging
+
+import click
+
+# name -> "module:attribute" of the click command
+COMMANDS = {
+    "import": "crawler.cli:import_command",
+    "crawl": "crawler.cli:crawl_command",
+    "index": "index.cli:index_command",
+    "search": "index.cli:search_command",
+    "serve": "webapp.serve:serve_command",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand's module only when it is run."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, cmd_name):
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        return getattr(importlib.import_module(module_name), attribute)
+
+
+@click.group(cls=LazyGroup)
+@click.option("-v", "--verbose", is_flag=True, help="Log every step, not just the summary.")
+@click.version_option(package_name="halonotes")
+def cli(verbose: bool) -> None:
+    """Search, feeds and show notes for the features discussed on "By the [run]Book"."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="halonotes")
