@@ -16,8 +16,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Crawl the bundled sample site (served on 127.0.0.1) with the real spider, index, serve.
 run: $(STAMP)
-	$(BIN)/python -m webapp.sample_run --data $(DATA)
+	$(BIN)/halonotes crawl --sample --data $(DATA)
+	$(BIN)/halonotes index --data $(DATA)
+	$(BIN)/halonotes serve --data $(DATA)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -11,8 +11,8 @@ import click
 
 # name -> "module:attribute" of the click command
 COMMANDS = {
-    "import": "crawler.cli:import_command",
-    "crawl": "crawler.cli:crawl_command",
+    "import": "crawler.import_command:import_command",
+    "crawl": "crawler.crawl_command:crawl_command",
     "index": "index.cli:index_command",
     "search": "index.cli:search_command",
     "serve": "webapp.serve:serve_command",
