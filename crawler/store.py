@@ -87,7 +87,9 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as exc:
-        raise StoreError(f"Cannot write {path}: {exc.strerror or exc}. Nothing was changed.") from exc
+        raise StoreError(
+            f"Cannot write {path}: {exc.strerror or exc}. Nothing was changed."
+        ) from exc
     finally:
         if tmp_name:
             with contextlib.suppress(OSError):
@@ -193,7 +195,9 @@ class Store:
         features = list(features)
         with self.locked():
             others = [f for f in self.release_notes() if f.version != version]
-            rows = sorted([*others, *features], key=lambda f: (version_key(f.version), f.ticket_id or ""))
+            rows = sorted(
+                [*others, *features], key=lambda f: (version_key(f.version), f.ticket_id or "")
+            )
             write_jsonl(self.release_notes_path, (f.to_dict() for f in rows))
             return len(features)
 

@@ -8,7 +8,8 @@ release 2.210: it sorts after 2.208 and before 2.212. A canonical version is the
 
 import re
 
-VERSION_PATTERN = re.compile(r"(?<![\w.])v?(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?(?![\w]|\.\d)", re.I)
+# In free text a version has a one-digit major and is not part of a price or a longer number.
+VERSION_PATTERN = re.compile(r"(?<![\w.$£€])v?(\d)\.(\d{1,3})(?:\.(\d{1,4}))?(?!\w|\.\d)", re.I)
 _FULL = re.compile(r"\s*(?:version\s*)?v?(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?\s*", re.I)
 
 
