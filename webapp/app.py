@@ -1,0 +1,134 @@
+"""The Flask app factory: configuration, the index reader, blueprints, errors and headers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from index import IndexMissingError, IndexReader, QueryError
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+class ReaderCache:
+    """One IndexReader per app, opened on first use and reopened when the index folder changes.
+
+    A rebuild swaps a new index folder in and an update adds segment files, so the folder's
+    inode and modification time change; checking them costs one ``stat`` per request.
+    """
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self._lock = threading.Lock()
+        self._reader: IndexReader | None = None
+        self._stamp: tuple[int, int] | None = None
+
+    def _index_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(self.data_dir / "index")
+        except OSError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns)
+
+    def get(self) -> IndexReader:
+        """Return the reader for the current index; raise IndexMissingError when there is none."""
+        stamp = self._index_stamp()
+        with self._lock:
+            if self._reader is None or stamp != self._stamp:
+                self._reader = IndexReader(self.data_dir)
+                self._stamp = stamp
+            return self._reader
+
+
+def current_reader() -> IndexReader:
+    """The index reader of the app handling this request."""
+    return current_app.extensions["halonotes_reader"].get()
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every blueprint of the site."""
+    from webapp.views import coverage, curate, episodes, search, stats, status, tickets, versions
+
+    for module in (search, tickets, versions, episodes, curate, coverage, status, stats):
+        app.register_blueprint(module.bp)
+
+
+def _wants_json() -> bool:
+    return request.path.endswith(".json")
+
+
+def _error_page(status: int, title: str, message: str):
+    if _wants_json():
+        return jsonify({"error": message, "status": status}), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Turn halonotes errors and HTTP errors into pages (JSON for ``.json`` routes)."""
+
+    @app.errorhandler(QueryError)
+    def bad_query(error: QueryError):
+        return _error_page(400, "This search cannot be run", str(error))
+
+    @app.errorhandler(IndexMissingError)
+    def index_missing(error: IndexMissingError):
+        return _error_page(503, "The search index is not built yet", str(error))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return _error_page(error.code, error.name, error.description or error.name)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        log.exception("Unhandled error on %s", request.path)
+        return _error_page(
+            500, "Something went wrong", "The page could not be built. Try again in a moment."
+        )
+
+
+def add_security_headers(response):
+    """Set the strict security headers on every response."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the site: defaults, instance/halonotes.cfg, HALONOTES_* env, then test_config."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        DATA_DIR=os.environ.get("HALONOTES_DATA") or "data",
+        SITE_NAME="halonotes",
+        JSON_SORT_KEYS=False,
+    )
+    app.config.from_pyfile("halonotes.cfg", silent=True)
+    app.config.from_prefixed_env("HALONOTES")
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    app.extensions["halonotes_reader"] = ReaderCache(Path(app.config["DATA_DIR"]))
+    app.after_request(add_security_headers)
+    register_error_handlers(app)
+    register_blueprints(app)
+
+    from webapp.views.helpers import register_template_helpers
+
+    register_template_helpers(app)
+    return app

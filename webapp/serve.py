@@ -1,0 +1,93 @@
+"""``halonotes serve``: the site under gunicorn, a production WSGI server."""
+
+from __future__ import annotations
+
+import errno
+import socket
+from pathlib import Path
+
+import click
+from gunicorn.app.base import BaseApplication
+
+from index import IndexMissingError, IndexReader
+
+
+class SiteServer(BaseApplication):
+    """Gunicorn running the halonotes app with options given in code, not on its command line."""
+
+    def __init__(self, *, data_dir: Path, options: dict):
+        self.data_dir = data_dir
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        """Apply the options to gunicorn's settings."""
+        for name, value in self.options.items():
+            self.cfg.set(name, value)
+
+    def load(self):
+        """Build the app in each worker."""
+        from webapp.app import create_app
+
+        return create_app({"DATA_DIR": str(self.data_dir)})
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise a ClickException naming the fix when the address cannot be bound."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"Port {port} on {host} is already in use. Stop the other server "
+                    f"or pass another port, e.g. --port {port + 1}."
+                ) from exc
+            raise click.ClickException(
+                f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Check --host and --port."
+            ) from exc
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Data folder holding the index (default: $HALONOTES_DATA or data).",
+)
+def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Path | None) -> None:
+    """Serve the site from the search index under gunicorn."""
+    from webapp.app import create_app
+
+    app = create_app({"DATA_DIR": str(data_dir)} if data_dir else None)
+    data_dir = Path(app.config["DATA_DIR"])
+    try:
+        IndexReader(data_dir)
+    except IndexMissingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    check_port(host, port)
+
+    shown_host = f"[{host}]" if ":" in host else host
+    click.echo(
+        f"Serving halonotes at http://{shown_host}:{port}/ "
+        f"({workers} workers x {threads} threads, data: {data_dir}). Press Ctrl+C to stop."
+    )
+    options = {
+        "bind": f"{shown_host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "timeout": 30,
+        "graceful_timeout": 5,
+    }
+    SiteServer(data_dir=data_dir, options=options).run()

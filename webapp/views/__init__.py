@@ -1,0 +1,1 @@
+"""The site's page blueprints, one module per page family."""

@@ -1,0 +1,103 @@
+"""Small helpers the page views and templates share: URLs that keep the filters, draft picks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from flask import Flask, request, url_for
+
+from index import Hit, QueryError
+
+MAX_PICKS = 100
+MAX_KEY_LENGTH = 120
+
+FLAG_LABELS = {
+    "caution": "Caution",
+    "recommended": "Recommended",
+    "impactful": "Impactful",
+    "not_enabled_by_default": "Not enabled by default",
+}
+ATTENTION_FLAGS = frozenset({"caution", "not_enabled_by_default"})
+
+
+def parse_picks(value: str | None) -> list[str]:
+    """Read the draft list from ``pick=key,key``: keys in order, duplicates dropped, bounded."""
+    picks: list[str] = []
+    for key in (value or "").split(","):
+        key = key.strip()
+        if not key or key in picks:
+            continue
+        if len(key) > MAX_KEY_LENGTH:
+            raise QueryError(f"A picked key is longer than {MAX_KEY_LENGTH} characters.")
+        picks.append(key)
+    if len(picks) > MAX_PICKS:
+        raise QueryError(f"A draft holds at most {MAX_PICKS} features; remove some first.")
+    return picks
+
+
+def join_picks(picks: Iterable[str]) -> str | None:
+    """The ``pick`` URL value for a draft list (None when it is empty)."""
+    return ",".join(picks) or None
+
+
+def current_picks() -> list[str]:
+    """The draft list carried in this request's URL."""
+    return parse_picks(request.args.get("pick"))
+
+
+def url_with(_endpoint: str | None = None, **changes: object) -> str:
+    """This page's query parameters with some changed (None removes one), on any endpoint."""
+    # url_for reads "_external", "_scheme"... as options: never pass such names from the URL
+    args = {k: v for k, v in request.args.items() if not k.startswith("_")}
+    if _endpoint is None:
+        _endpoint = request.endpoint
+        args.update(request.view_args or {})
+    for name, value in changes.items():
+        if value is None or value == "":
+            args.pop(name, None)
+        else:
+            args[name] = str(value)
+    return url_for(_endpoint, **args)
+
+
+def pick_url(key: str) -> str:
+    """The draft page with ``key`` added to the current draft list."""
+    return url_for("curate.draft", pick=join_picks([*current_picks(), key]))
+
+
+def needs_attention(hit: Hit) -> bool:
+    """True when a feature is flagged caution or not enabled by default."""
+    return bool(ATTENTION_FLAGS.intersection(hit.flags))
+
+
+def attention_first(hits: Iterable[Hit]) -> tuple[list[Hit], list[Hit]]:
+    """Split features into those that need attention and the rest, keeping their order."""
+    hits = list(hits)
+    return [h for h in hits if needs_attention(h)], [h for h in hits if not needs_attention(h)]
+
+
+def web_url(url: str | None) -> str | None:
+    """Return ``url`` when it is an http(s) link, else None (crawled links may be hostile)."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https") else None
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Make the helpers available to every template."""
+    app.jinja_env.globals.update(
+        url_with=url_with,
+        pick_url=pick_url,
+        current_picks=current_picks,
+        join_picks=join_picks,
+        needs_attention=needs_attention,
+    )
+    app.jinja_env.filters["flag_label"] = lambda flag: FLAG_LABELS.get(flag, flag)
+    app.jinja_env.filters["web_url"] = web_url
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,43 @@
+"""The home page: faceted search over every feature."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from index import parse_request
+from webapp.app import current_reader
+from webapp.views.helpers import current_picks
+
+bp = Blueprint("search", __name__)
+
+# (facet name in ResultPage.facets and URL parameter, heading)
+FACETS = (
+    ("version", "Version"),
+    ("area", "Area"),
+    ("integration", "Integration"),
+    ("flag", "Flags"),
+    ("episode", "Episode"),
+)
+SORTS = (("relevance", "Relevance"), ("newest", "Newest"), ("version", "Version"))
+
+
+def search_args() -> dict[str, str]:
+    """The URL's search parameters, without the empty ones an untouched form field sends."""
+    return {name: value for name, value in request.args.items() if value.strip()}
+
+
+@bp.get("/")
+def home():
+    """Search features with the query language, filters, facets, sort and pages."""
+    search_request = parse_request(search_args())
+    picks = current_picks()
+    reader = current_reader()
+    result = reader.search(search_request)
+    return render_template(
+        "search/home.html",
+        result=result,
+        versions=reader.versions(),
+        facets=FACETS,
+        sorts=SORTS,
+        picks=picks,
+    )
