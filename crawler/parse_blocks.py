@@ -1,0 +1,169 @@
+"""Reading a page into a flat list of blocks: headings, paragraphs and bullets, in page order.
+
+HTML is read by element kind (h1-h6, p, li), never by class name, so any Webflow
+template works; text outside the usual elements still becomes blocks, which is the
+"main text of the page" fallback. A plain-text capture gives one block per non-empty line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, Tag
+from bs4 import ProcessingInstruction as BsProcessingInstruction
+
+HEADING = "heading"
+PARAGRAPH = "paragraph"
+BULLET = "bullet"
+
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+BLOCK_TAGS = HEADING_TAGS | frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "dd", "details", "div", "dl",
+        "dt", "figcaption", "figure", "header", "hr", "html", "li", "main", "ol", "p", "pre",
+        "section", "summary", "table", "td", "th", "tr", "ul",
+    }
+)  # fmt: skip
+# Elements whose text is never post text.
+DROPPED_TAGS = frozenset(
+    {"head", "script", "style", "noscript", "template", "svg", "nav", "footer", "iframe", "form"}
+)
+_HTML_SIGN = re.compile(
+    r"<(?:!doctype|html|head|body|article|main|div|p|h[1-6]|ul|ol|li|br|span|a|strong)\b[^<>]*>",
+    re.I,
+)
+_BULLET_MARK = re.compile(r"^(?:[•·▪◦●‣∙]|[-*–](?=\s))\s*")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link inside a block: its visible text and absolute target."""
+
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """One heading, paragraph or bullet of a page."""
+
+    kind: str  # HEADING, PARAGRAPH or BULLET
+    text: str
+    links: tuple[Link, ...] = ()
+    article: int = -1  # which <article> element holds it (-1: none)
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the text carries HTML markup rather than being a plain-text capture."""
+    return bool(_HTML_SIGN.search(text[:200_000]))
+
+
+def clean(text: str) -> str:
+    """Collapse runs of whitespace (including no-break spaces) to one space and trim."""
+    return _SPACE.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+def text_blocks(text: str) -> list[Block]:
+    """One block per non-empty line of a plain-text capture; bullet marks make bullets."""
+    blocks = []
+    for raw in text.splitlines():
+        line = clean(raw)
+        if not line:
+            continue
+        mark = _BULLET_MARK.match(line)
+        if mark:
+            line = line[mark.end() :].strip()
+            if line:
+                blocks.append(Block(BULLET, line))
+        else:
+            blocks.append(Block(PARAGRAPH, line))
+    return blocks
+
+
+def _hidden(tag: Tag) -> bool:
+    style = (tag.get("style") or "").replace(" ", "").lower()
+    return tag.has_attr("hidden") or "display:none" in style
+
+
+class _Collector:
+    """Gathers inline text and links until a block boundary flushes them into a Block."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.links: list[Link] = []
+
+    def add_link(self, tag: Tag) -> None:
+        href = tag.get("href")
+        if isinstance(href, str) and href.strip() and not href.strip().startswith("#"):
+            try:
+                target = urljoin(self.base_url, href.strip())
+            except ValueError:
+                return
+            self.links.append(Link(clean(tag.get_text(" ")), target))
+
+    def flush(self, kind: str, article: int) -> None:
+        text = clean("".join(self.parts))
+        self.parts = []
+        if text:
+            self.blocks.append(Block(kind, text, tuple(self.links), article))
+            self.links = []
+        # Links with no text of their own (a link wrapped around a card or a button)
+        # stay pending and belong to the next block that has text.
+
+
+def html_blocks(html: str, base_url: str = "") -> list[Block]:
+    """Read an HTML page into blocks, in document order, dropping navigation and scripts."""
+    soup = BeautifulSoup(html, "lxml")
+    root = soup.body or soup
+    collector = _Collector(base_url)
+    articles = 0
+    # An explicit stack instead of recursion: deeply nested markup must not overflow.
+    stack: list[tuple[bool, object, str, int]] = [(False, root, PARAGRAPH, -1)]
+    while stack:
+        closing, node, kind, article = stack.pop()
+        if closing:
+            collector.flush(kind, article)
+            continue
+        if isinstance(node, NavigableString):
+            if not isinstance(node, Comment | Declaration | Doctype | BsProcessingInstruction):
+                collector.parts.append(str(node))
+            continue
+        if not isinstance(node, Tag):
+            continue
+        name = (node.name or "").lower()
+        if name in DROPPED_TAGS or _hidden(node):
+            continue
+        if name == "br":
+            collector.flush(kind, article)
+            continue
+        inner_article = article
+        if name == "article":
+            inner_article = articles
+            articles += 1
+        inner = kind
+        if name in HEADING_TAGS:
+            inner = HEADING
+        elif name == "li":
+            inner = BULLET
+        elif name == "p" and kind != BULLET:
+            inner = PARAGRAPH
+        if name in BLOCK_TAGS:
+            collector.flush(kind, article)
+            stack.append((True, node, inner, inner_article))
+        if name == "a":
+            collector.add_link(node)
+        stack.extend((False, child, inner, inner_article) for child in reversed(node.contents))
+    collector.flush(PARAGRAPH, -1)
+    return collector.blocks
+
+
+def page_blocks(text: str, base_url: str = "") -> list[Block]:
+    """Read a page, HTML or plain text, into blocks."""
+    if looks_like_html(text):
+        return html_blocks(text, base_url)
+    return text_blocks(text)

@@ -1,0 +1,118 @@
+"""Field rules for a post's header: episode markers, date, read time, author, hosts, links."""
+
+from __future__ import annotations
+
+import re
+
+from dateutil import parser as dateparser
+
+from crawler.parse_blocks import HEADING, Block
+
+TITLE = "title"  # "By the [run]Book: Episode 19"
+INTRO = "intro"  # "Episode 22 of By the [run]Book covers ..."
+WATCH = "watch"  # "Watch Now: By the [run]Book: Episode 19"
+
+_SERIES = r"by\s+the\s+\[?\s*run\s*\]?\s*book"
+_SEP = r"\s*[:|–—-]?\s*"
+_NUMBER = r"episode\s*#?\s*(\d{1,4})(?!\d)"
+_TITLE_LINE = re.compile(rf"{_SERIES}{_SEP}{_NUMBER}\s*(?:[:|–—-].{{0,150}})?", re.I)
+_HEADING_LINE = re.compile(rf"(?:{_SERIES}{_SEP})?{_NUMBER}\s*(?:[:|–—-].{{0,150}})?", re.I)
+_INTRO_LINE = re.compile(rf"(?:in\s+)?episode\s+(\d{{1,4}})\s+of\s+(?:the\s+)?{_SERIES}\b", re.I)
+_WATCH_LINE = re.compile(rf"watch(?:\s+now)?\s*[:|–—-]?\s*(?:{_SERIES}{_SEP})?{_NUMBER}", re.I)
+_WATCH_WORD = re.compile(r"^\s*watch\b", re.I)
+_MONTH_DATE = re.compile(
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"(?:[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?,?\s+\d{4}"
+    r"|\d{4}-\d{2}-\d{2})",
+    re.I,
+)
+_READ_TIME = re.compile(r"\d{1,3}\s*min(?:ute)?s?\.?\s+read", re.I)
+_AUTHOR = re.compile(r"by:?\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})")
+_NAME = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}")
+_READ_POST = re.compile(r"read\s+(?:the\s+)?(?:full\s+)?(?:post|more|article)\s*[→>»]?", re.I)
+_HOSTS = re.compile(
+    r"(?:^|[.!?;]\s+|\bwith\s+|\bhosts?\s+)"
+    r"((?:[A-Z][a-z]+,\s+)*[A-Z][a-z]+,?\s+and\s+[A-Z][a-z]+)(?=\s+[a-z])"
+)
+_POST_LINK = re.compile(r"by-the-run-book-episode-(\d{1,4})(?!\d)(?:[/?#]|$)", re.I)
+_VIDEO_HOSTS = ("youtube.com/", "youtu.be/", "vimeo.com/")
+
+
+def episode_marker(block: Block) -> tuple[str, int] | None:
+    """Return (TITLE | INTRO | WATCH, episode number) when the block marks an episode post."""
+    text = block.text
+    if len(text) <= 200:
+        match = _WATCH_LINE.match(text)
+        if match:
+            return WATCH, int(match.group(1))
+        title = _HEADING_LINE if block.kind == HEADING else _TITLE_LINE
+        match = title.fullmatch(text)
+        if match:
+            return TITLE, int(match.group(1))
+    match = _INTRO_LINE.match(text)
+    if match:
+        return INTRO, int(match.group(1))
+    return None
+
+
+def is_watch_line(block: Block) -> bool:
+    """True for the post's "Watch Now" line, with or without an episode number."""
+    return len(block.text) <= 200 and bool(_WATCH_WORD.match(block.text))
+
+
+def date_of(text: str) -> str | None:
+    """The ISO date when the whole line is a date such as ``March 17, 2026``, else None."""
+    if len(text) > 40 or not _MONTH_DATE.fullmatch(text.strip()):
+        return None
+    try:
+        return dateparser.parse(text, default=None).date().isoformat()
+    except (ValueError, OverflowError, TypeError, AttributeError):
+        return None
+
+
+def is_read_time(text: str) -> bool:
+    """True for the "8 min read" line of a post header."""
+    return bool(_READ_TIME.fullmatch(text.strip()))
+
+
+def is_byline_word(text: str) -> bool:
+    """True for a lone "By" whose name follows on the next line."""
+    return text.strip().lower() in {"by", "by:", "written by", "posted by"}
+
+
+def author_of(text: str) -> str | None:
+    """The name in a ``By Name`` byline, or None."""
+    match = _AUTHOR.fullmatch(text.strip())
+    return match.group(1) if match else None
+
+
+def is_name(text: str) -> bool:
+    """True for a short capitalised name (the line after a lone "By")."""
+    return bool(_NAME.fullmatch(text.strip()))
+
+
+def is_read_post(text: str) -> bool:
+    """True for the "Read post" link line of a post card."""
+    return bool(_READ_POST.fullmatch(text.strip()))
+
+
+def hosts_of(text: str) -> tuple[str, ...]:
+    """The hosts an intro names, such as "Connor and Robbie", in order."""
+    hosts: list[str] = []
+    for match in _HOSTS.finditer(text):
+        for name in re.split(r",\s+(?:and\s+)?|,?\s+and\s+", match.group(1)):
+            if name and name not in hosts:
+                hosts.append(name)
+    return tuple(hosts)
+
+
+def post_link_number(href: str) -> int | None:
+    """The episode number of a link to an episode post (``/by-the-run-book-episode-19``)."""
+    match = _POST_LINK.search(href)
+    return int(match.group(1)) if match else None
+
+
+def is_video_link(href: str) -> bool:
+    """True for a link to a video host."""
+    return any(host in href.lower() for host in _VIDEO_HOSTS)
