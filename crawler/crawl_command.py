@@ -1,0 +1,205 @@
+"""``halonotes crawl``: fetch new and changed episode posts into the store, politely.
+
+Runs the spider in this process through Scrapy's CrawlerProcess, prints a progress line
+while it runs (on a terminal) and one summary line at the end, and writes the run
+report to ``data/last_run.json``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from scrapy.crawler import CrawlerProcess
+
+from crawler.errors import HalonotesError
+from crawler.pipelines import CrawlRun
+from crawler.report import PageRow, write_last_run
+from crawler.sample_site import SampleSiteServer, sample_site_dir
+from crawler.spider import CHANGED, LIVE_START_URL, NEW, UNCHANGED, EpisodeSpider, crawl_settings
+from crawler.state import crawl_lock
+from crawler.store import default_data_dir
+
+SAMPLE_PORT = 8471  # a fixed port keeps the sample's post URLs stable from run to run
+LIVE_DELAY = 1.0
+SAMPLE_DELAY = 0.05
+
+
+def run_crawl(
+    start_url: str,
+    *,
+    data_dir: Path,
+    timeout: float = 30.0,
+    retries: int = 2,
+    delay: float = LIVE_DELAY,
+    http_cache: bool = False,
+    refresh: bool = False,
+    on_page=None,
+) -> CrawlRun:
+    """Crawl from ``start_url`` into ``data_dir`` and return the finished run.
+
+    Raises:
+        HalonotesError: the store or crawl state cannot be read or written.
+    """
+    run = CrawlRun(data_dir, refresh=refresh, on_page=on_page)
+    settings = crawl_settings(
+        data_dir=data_dir, timeout=timeout, retries=retries, delay=delay, http_cache=http_cache
+    )
+    # Scrapy sets its loggers to DEBUG; the handlers keep to the level the CLI chose.
+    root = logging.getLogger()
+    for handler in root.handlers:
+        handler.setLevel(max(handler.level, root.level))
+    process = CrawlerProcess(settings)
+    process.crawl(EpisodeSpider, start_url=start_url, run=run)
+    process.start()
+    if run.error is not None:
+        raise run.error
+    return run
+
+
+@contextlib.contextmanager
+def sample_server() -> Iterator[SampleSiteServer]:
+    """Serve the bundled sample site on 127.0.0.1 (its usual port, or any free one)."""
+    try:
+        server = SampleSiteServer(sample_site_dir(), port=SAMPLE_PORT)
+    except OSError:
+        server = SampleSiteServer(sample_site_dir())
+    with server:
+        yield server
+
+
+def summary_line(run: CrawlRun) -> str:
+    """The one-line summary printed at the end of a crawl."""
+    totals = run.report.totals
+    return (
+        f"Crawl: {run.fetched} pages fetched, {run.count(UNCHANGED)} unchanged, "
+        f"{run.count(NEW)} new, {run.count(CHANGED)} changed, {run.failed} failed; "
+        f"features {run.report.store.added} added, {run.report.store.updated} updated; "
+        f"{totals['unparsed_ids']} unparsed ID tokens."
+    )
+
+
+class ProgressDisplay:
+    """A live progress line on stderr while the crawl runs; silent when stderr is no terminal."""
+
+    def __init__(self):
+        self.progress = None
+        self.seen = 0
+        if sys.stderr.isatty():
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.task = self.progress.add_task("Crawling", total=None)
+
+    def __enter__(self) -> ProgressDisplay:
+        if self.progress is not None:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def page(self, row: PageRow) -> None:
+        """Show the latest page."""
+        self.seen += 1
+        if self.progress is not None:
+            self.progress.update(
+                self.task, description=f"{self.seen} pages · {row.outcome} {row.url}"
+            )
+
+
+@click.command("crawl")
+@click.option(
+    "--start-url",
+    metavar="URL",
+    help=f"Listing (or post) to start from.  [default: {LIVE_START_URL}]",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Data folder.  [default: $HALONOTES_DATA or data]",
+)
+@click.option("--sample", is_flag=True, help="Crawl the bundled sample site, served on 127.0.0.1.")
+@click.option(
+    "--http-cache", is_flag=True, help="Keep an HTTP cache in DATA/.httpcache (for development)."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for one page.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=2,
+    show_default=True,
+    help="Retries of a page that times out or answers 5xx/429.",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    help=f"Seconds between requests.  [default: {LIVE_DELAY}, {SAMPLE_DELAY} with --sample]",
+)
+@click.option(
+    "--refresh", is_flag=True, help="Fetch and re-parse every post in full, ignoring crawl state."
+)
+def crawl_command(
+    start_url: str | None,
+    data_dir: Path | None,
+    sample: bool,
+    http_cache: bool,
+    timeout: float,
+    retries: int,
+    delay: float | None,
+    refresh: bool,
+) -> None:
+    """Crawl the blog's episode posts into the store (only new or changed posts are parsed)."""
+    if sample and start_url:
+        raise click.UsageError("Use either --sample or --start-url, not both.")
+    data_dir = data_dir or default_data_dir()
+    try:
+        with crawl_lock(data_dir), contextlib.ExitStack() as stack:
+            if sample:
+                start_url = stack.enter_context(sample_server()).origin + "/thoughts"
+            display = stack.enter_context(ProgressDisplay())
+            run = run_crawl(
+                start_url or LIVE_START_URL,
+                data_dir=data_dir,
+                timeout=timeout,
+                retries=retries,
+                delay=delay if delay is not None else (SAMPLE_DELAY if sample else LIVE_DELAY),
+                http_cache=http_cache,
+                refresh=refresh,
+                on_page=display.page,
+            )
+        run.report.finish()
+        write_last_run(data_dir, run.report)
+    except HalonotesError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for row in run.report.pages:
+        if row.failed:
+            click.echo(f"{row.url}: {row.outcome}", err=True)
+    if run.index_error is not None:
+        click.echo(f"Search index not updated: {run.index_error}", err=True)
+    click.echo(summary_line(run))
+    if run.fetched == 0:
+        raise click.ClickException(f"Nothing could be fetched from {start_url or LIVE_START_URL}.")
+    if run.format_changed:
+        raise click.ClickException(
+            "A fetched episode post gave no features: the blog's format has probably changed. "
+            "Its stored records were kept."
+        )

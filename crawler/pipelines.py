@@ -1,0 +1,214 @@
+"""Item pipelines: check what the spider hands over, collect it, write it once at the end.
+
+Nothing reaches disk while the crawl runs. When the spider closes, the run merges every
+post's records into the store in one go, updates the search index when one exists, then
+keeps the new page texts and saves the crawl state. A crawl killed before that point
+leaves the store and the state as they were; the next crawl simply does the work again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from crawler.errors import HalonotesError
+from crawler.records import Episode, Feature
+from crawler.report import PageRow, RunReport, now_iso
+from crawler.spider import (
+    CHANGED,
+    LISTING,
+    NEW,
+    SITEMAP,
+    UNCHANGED,
+    FetchedPost,
+    PageOutcome,
+    episode_number,
+)
+from crawler.state import CrawlState, content_hash
+from crawler.store import MergeReport, Store
+
+NO_FEATURES = "error: no features (the blog's format may have changed)"
+GONE_STATUSES = (404, 410)
+
+logger = logging.getLogger(__name__)
+
+
+def valid_feature(feature: Feature) -> bool:
+    """True for a feature worth storing: a title, and a ticket ID of digits when it has one."""
+    return bool(feature.title.strip()) and (
+        feature.ticket_id is None or feature.ticket_id.isdigit()
+    )
+
+
+def check_post(post: FetchedPost) -> FetchedPost | PageOutcome:
+    """Keep only the post's own episode and its valid features; a post without any fails.
+
+    Other posts a page carries ("more posts" sections) are read from their own pages.
+    """
+    number = episode_number(post.url)
+    episodes = tuple(e for e in post.episodes if e.episode == number)
+    if not episodes:
+        return PageOutcome(post.url, f"error: no episode {number} on the page", is_post=True)
+    features = []
+    for feature in post.features:
+        if feature.episode != number:
+            continue
+        if valid_feature(feature):
+            features.append(feature)
+        else:
+            logger.warning("Skipped a feature without title or with a bad ID on %s", post.url)
+    if not features:
+        return PageOutcome(post.url, NO_FEATURES, is_post=True)
+    return replace(post, episodes=episodes[:1], features=tuple(features))
+
+
+class CrawlRun:
+    """One crawl of one data folder: what the spider needs to know, and what it found."""
+
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        refresh: bool = False,
+        on_page: Callable[[PageRow], None] | None = None,
+    ):
+        self.data_dir = Path(data_dir)
+        self.store = Store(self.data_dir)
+        self.state = CrawlState.load(self.data_dir)
+        self.stored_urls = frozenset(episode.url for episode in self.store.episodes())
+        self.refresh = refresh
+        self.on_page = on_page
+        self.report = RunReport("crawl")
+        self.posts: list[FetchedPost] = []
+        self.outcomes: list[PageOutcome] = []
+        self.index_error: HalonotesError | None = None
+        self.error: HalonotesError | None = None
+
+    def add(self, item: FetchedPost | PageOutcome) -> None:
+        """Record one page the spider handled."""
+        if isinstance(item, FetchedPost):
+            self.posts.append(item)
+            episode = item.episodes[0]
+            row = PageRow(
+                item.url,
+                self._fetched_outcome(item),
+                episodes=(episode.episode,),
+                features=len(item.features),
+                unparsed_ids=episode.unparsed_ids,
+            )
+        else:
+            self.outcomes.append(item)
+            row = PageRow(item.url, item.outcome)
+        self.report.add_page(row)
+        if self.on_page is not None:
+            self.on_page(row)
+
+    def _fetched_outcome(self, post: FetchedPost) -> str:
+        if post.url not in self.stored_urls:
+            return NEW
+        known = self.state.posts.get(post.url)
+        if known is None or known.content_hash != content_hash(post.body):
+            return CHANGED
+        return UNCHANGED
+
+    def count(self, outcome: str) -> int:
+        """How many pages of this run had ``outcome``."""
+        return sum(1 for row in self.report.pages if row.outcome == outcome)
+
+    @property
+    def fetched(self) -> int:
+        """Pages the site answered: listings, sitemaps and posts (304 included)."""
+        answered = {LISTING, SITEMAP, NEW, CHANGED, UNCHANGED}
+        return sum(1 for row in self.report.pages if row.outcome in answered)
+
+    @property
+    def failed(self) -> int:
+        """Pages that could not be fetched or read."""
+        return sum(1 for row in self.report.pages if row.failed)
+
+    @property
+    def format_changed(self) -> bool:
+        """True when a fetched episode post gave no features at all."""
+        return any(row.outcome == NO_FEATURES for row in self.report.pages)
+
+    def write(self) -> None:
+        """Merge every post into the store at once, update the index, then save the state."""
+        seen_at = now_iso()
+        episodes: list[Episode] = [e for post in self.posts for e in post.episodes]
+        features: list[Feature] = [f for post in self.posts for f in post.features]
+        self.report.store = self.store.merge(episodes, features) if episodes else MergeReport()
+        gone = [
+            o.url
+            for o in self.outcomes
+            if o.is_post and o.http_status in GONE_STATUSES and o.url in self.stored_urls
+        ]
+        marked = [url for url in gone if self.store.set_episode_status(url, "gone")]
+        if episodes or marked:
+            self.update_index()
+        for post in self.posts:
+            self.state.keep_text(post.url, post.body, seen_at=seen_at)
+            self._remember(post.url, self._row_outcome(post.url), post.etag, post.last_modified)
+            self.state.post(post.url).last_seen = seen_at
+        for outcome in self.outcomes:
+            if not outcome.is_post:
+                continue
+            self._remember(outcome.url, outcome.outcome, outcome.etag, outcome.last_modified)
+            if outcome.outcome == UNCHANGED:
+                self.state.post(outcome.url).last_seen = seen_at
+        self.state.save()
+
+    def _row_outcome(self, url: str) -> str:
+        return next(row.outcome for row in self.report.pages if row.url == url)
+
+    def _remember(self, url: str, outcome: str, etag: str | None, last_modified: str | None):
+        post = self.state.post(url)
+        post.outcome = outcome
+        if etag or last_modified:
+            post.etag, post.last_modified = etag, last_modified
+
+    def update_index(self) -> None:
+        """Bring an existing search index up to date; a failure is reported, not fatal."""
+        from index.build import update_index
+
+        try:
+            update_index(self.data_dir)
+        except HalonotesError as exc:
+            self.index_error = exc
+
+
+class ValidatePipeline:
+    """Drop what a post page should not contribute; turn an empty post into a failure."""
+
+    def process_item(self, item, spider=None):
+        """Check a fetched post; pass every other item through."""
+        return check_post(item) if isinstance(item, FetchedPost) else item
+
+
+class StorePipeline:
+    """Collect the crawl's pages and write them to the store when the spider closes."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler) -> StorePipeline:
+        """Keep the crawler: its spider carries the run."""
+        return cls(crawler)
+
+    @property
+    def run(self) -> CrawlRun:
+        return self.crawler.spider.run
+
+    def process_item(self, item, spider=None):
+        """Record one page."""
+        self.run.add(item)
+        return item
+
+    def close_spider(self, spider=None) -> None:
+        """Write everything once; a store error is kept for the command to report."""
+        try:
+            self.run.write()
+        except HalonotesError as exc:
+            self.run.error = exc
