@@ -28,12 +28,12 @@ _MONTH_DATE = re.compile(
     re.I,
 )
 _READ_TIME = re.compile(r"\d{1,3}\s*min(?:ute)?s?\.?\s+read", re.I)
-_AUTHOR = re.compile(r"by:?\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})")
+_AUTHOR = re.compile(r"[Bb]y:?\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})")
 _NAME = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}")
 _READ_POST = re.compile(r"read\s+(?:the\s+)?(?:full\s+)?(?:post|more|article)\s*[→>»]?", re.I)
 _HOSTS = re.compile(
-    r"(?:^|[.!?;]\s+|\bwith\s+|\bhosts?\s+)"
-    r"((?:[A-Z][a-z]+,\s+)*[A-Z][a-z]+,?\s+and\s+[A-Z][a-z]+)(?=\s+[a-z])"
+    r"(?:^|[.!?;]\s+|,\s+and\s+|\b(?:with|as|hosts?)\s+)"
+    r"((?:[A-Z][a-z]+,\s+)*[A-Z][a-z]+,?\s+and\s+[A-Z][a-z]+)(?=\s+[a-z]|[.,;:!?]|$)"
 )
 _POST_LINK = re.compile(r"by-the-run-book-episode-(\d{1,4})(?!\d)(?:[/?#]|$)", re.I)
 _VIDEO_HOSTS = ("youtube.com/", "youtu.be/", "vimeo.com/")

@@ -23,7 +23,6 @@ class PostSpan:
 
     number: int
     blocks: tuple[Block, ...]
-    has_watch: bool  # the post has its "Watch Now" line
     has_intro: bool  # the post has an intro that names the episode
 
 
@@ -71,7 +70,6 @@ def split_posts(blocks: list[Block]) -> list[PostSpan]:
             PostSpan(
                 number=number,
                 blocks=tuple(blocks[start:end]),
-                has_watch=WATCH in kinds,
                 has_intro=INTRO in kinds,
             )
         )

@@ -178,7 +178,7 @@ def _read_post(span: PostSpan, page_url: str) -> tuple[Episode, list[Feature]] |
     default_version = intro_versions[0] if len(intro_versions) == 1 else None
     reading = read_body(body, default_version=default_version)
     drafts = merge_listings(reading.features)
-    if not (span.has_watch or span.has_intro or drafts):
+    if not (watch is not None or span.has_intro or drafts):
         return None  # a "recent posts" card: no post text to read
 
     number = span.number

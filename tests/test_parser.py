@@ -1,0 +1,282 @@
+"""The parser turns captured pages into the episodes and features a reader would find in them."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crawler.parse_encoding import decode_page
+from crawler.parse_lines import flags_of, ticket_line, version_heading
+from crawler.parser import canonical_url, parse_page
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOLDEN_PAGES = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".html", ".txt"})
+PAGE_URL = "https://blog.example.test/thoughts/captured-page"
+
+
+def _seed(seeds_dir: Path, prefix: str) -> str:
+    (path,) = seeds_dir.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def _parsed_as_json(page: Path) -> dict:
+    text = decode_page(page.read_bytes())
+    parsed = parse_page(text, canonical_url(text) or f"https://blog.example.test/saved/{page.name}")
+    return {
+        "episodes": [e.to_dict() for e in parsed.episodes],
+        "features": [f.to_dict() for f in parsed.features],
+    }
+
+
+# --- the seed pages -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_001(seeds_dir):
+    return parse_page(_seed(seeds_dir, "001"), PAGE_URL)
+
+
+@pytest.fixture(scope="module")
+def seed_000(seeds_dir):
+    return parse_page(_seed(seeds_dir, "000"), PAGE_URL)
+
+
+def test_seed_001_gives_episodes_17_to_19_with_their_dates(seed_001):
+    dates = {e.episode: e.date for e in seed_001.episodes}
+    assert dates == {17: "2026-03-17", 18: "2026-03-31", 19: "2026-04-14"}
+
+
+def test_seed_001_gives_121_distinct_tickets_each_with_version_and_timestamp(seed_001):
+    ids = [f.ticket_id for f in seed_001.features]
+    assert len(set(ids)) == 121
+    assert len(ids) == 121  # one record per ticket: no feature listed twice
+    for feature in seed_001.features:
+        assert feature.version in {"2.210", "2.212", "2.214"}, feature.title
+        assert feature.timestamp and feature.seconds is not None, feature.title
+
+
+def test_seed_001_keeps_each_line_as_the_page_writes_it(seed_001, seeds_dir):
+    """Every `| vX #ID | m:ss` line of the page is found on the record of that ID."""
+    import re
+
+    by_id = {f.ticket_id: f for f in seed_001.features}
+    lines = re.findall(r"\| v(\d\.\d+) #(\d+) \| ([\d:]+)", _seed(seeds_dir, "001"))
+    assert len(lines) == 128  # 121 tickets, 7 of them listed twice
+    for version, ticket_id, timestamp in lines:
+        feature = by_id[ticket_id]
+        assert feature.version == version.ljust(5, "0")
+        assert feature.timestamp == timestamp
+
+
+def test_seed_001_important_mentions_become_single_highlighted_records(seed_001):
+    highlighted = [f for f in seed_001.features if f.highlighted]
+    assert len(highlighted) == 7
+    assert {f.episode for f in highlighted} == {17, 18}
+    aliased = {f.ticket_id: f for f in highlighted if f.aliases}
+    # Episode 17's headlines are shorter than the full-list titles; episode 18 repeats them.
+    assert set(aliased) == {"1062249", "795425", "792419", "772177"}
+    for feature in aliased.values():
+        (alias,) = feature.aliases
+        assert len(alias) < len(feature.title)
+
+
+def test_seed_001_callouts_become_flags(seed_001):
+    by_id = {f.ticket_id: f for f in seed_001.features}
+    assert set(by_id["1003085"].flags) == {"caution", "not_enabled_by_default"}
+    assert by_id["795425"].flags == ("recommended",)
+    assert by_id["772177"].flags == ("impactful",)
+    assert any(b.startswith("🚀") for b in by_id["772177"].bullets)
+
+
+def test_seed_001_features_belong_to_their_own_episode(seed_001):
+    by_id = {f.ticket_id: f for f in seed_001.features}
+    assert by_id["843566"].episode == 19  # first feature of episode 19
+    assert by_id["1065228"].episode == 19  # its last
+    assert by_id["1031882"].episode == 18
+    assert by_id["1032829"].episode == 17  # the last feature on the page
+    positions = [f.position for f in seed_001.features if f.episode == 19]
+    assert positions == list(range(len(positions)))
+
+
+def test_seed_001_episode_metadata(seed_001):
+    by_number = {e.episode: e for e in seed_001.episodes}
+    assert by_number[19].hosts == ("Connor", "Robbie")
+    assert by_number[19].versions == ("2.212", "2.214")
+    assert by_number[17].versions == ("2.210", "2.212")
+    assert by_number[19].url == PAGE_URL + "#episode-19"
+    assert by_number[19].video_url is None  # a text capture keeps no links
+    assert all(e.unparsed_ids == () for e in seed_001.episodes)
+
+
+def test_seed_000_gives_episodes_20_to_22_without_dates(seed_000):
+    assert sorted(e.episode for e in seed_000.episodes) == [20, 21, 22]
+    assert all(e.date is None for e in seed_000.episodes)
+
+
+def test_seed_000_gives_its_two_ticket_features(seed_000):
+    features = {f.ticket_id: f for f in seed_000.features}
+    assert set(features) == {"1085470", "1085574"}
+    assert features["1085470"].version == features["1085574"].version == "2.216"
+    assert (features["1085470"].timestamp, features["1085470"].seconds) == ("49:41", 2981)
+    assert features["1085574"].timestamp == "47:46"
+    assert {f.episode for f in seed_000.features} == {21}
+    # The description glued after the timestamp is the summary, not part of the title.
+    assert not features["1085470"].title.endswith("Halo")
+    assert features["1085470"].summary
+
+
+def test_seed_000_keeps_descriptions_without_title_lines_as_notes(seed_000):
+    by_number = {e.episode: e for e in seed_000.episodes}
+    assert len(by_number[22].notes) > 40
+    assert len(by_number[20].notes) > 20
+    assert all(e.unparsed_ids == () for e in seed_000.episodes)
+
+
+@pytest.mark.parametrize("prefix", ["002", "003", "004"])
+def test_unrelated_seed_pages_give_no_episodes(seeds_dir, prefix):
+    parsed = parse_page(_seed(seeds_dir, prefix), PAGE_URL)
+    assert parsed.episodes == () and parsed.features == ()
+
+
+# --- golden files ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", GOLDEN_PAGES, ids=[p.name for p in GOLDEN_PAGES])
+def test_golden_pages(page):
+    """Each fixture page parses to its committed records (UPDATE_GOLDEN=1 rewrites them)."""
+    expected_path = page.with_suffix(".expected.json")
+    actual = _parsed_as_json(page)
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        expected_path.write_text(
+            json.dumps(actual, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+    assert actual == json.loads(expected_path.read_text(encoding="utf-8"))
+    assert actual["episodes"], "every golden page holds at least one episode"
+
+
+def test_golden_files_cover_every_line_shape_as_html_and_text():
+    names = {p.name for p in GOLDEN_PAGES}
+    for shape in ("pipe_line", "hash_line", "paren_line", "multi_post", "important_mentions"):
+        assert {f"{shape}_page.html", f"{shape}_capture.txt"} <= names
+
+
+# --- field rules ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Title A | v2.212 #1003085 | 25:29", ("Title A", "1003085", "2.212", "25:29", "")),
+        ("Title B | v2.21 #795425 | 1:02:03", ("Title B", "795425", "2.210", "1:02:03", "")),
+        (
+            "Title C | v2.216 #1085470 | 49:41Glued on",
+            ("Title C", "1085470", "2.216", "49:41", "Glued on"),
+        ),
+        ("Title D #4400412", ("Title D", "4400412", None, None, "")),
+        ("Title E #4400412 Same-line text.", ("Title E", "4400412", None, None, "Same-line text.")),
+        ("Title F (998146)", ("Title F", "998146", None, None, "")),
+        ("Title G (998146)Glued text", ("Title G", "998146", None, None, "Glued text")),
+        ("Supports TLS 1.2 #4400999", ("Supports TLS 1.2", "4400999", None, None, "")),
+    ],
+)
+def test_ticket_line_shapes(line, expected):
+    found = ticket_line(line)
+    assert (found.title, found.ticket_id, found.version, found.timestamp, found.rest) == expected
+
+
+@pytest.mark.parametrize("line", ["No ID here", "Costs $12345", "Call 555-12345", "#1234 short"])
+def test_lines_without_a_ticket_id_are_not_features(line):
+    assert ticket_line(line) is None
+
+
+def test_version_headings():
+    assert version_heading("v2.212 Features") == "2.212"
+    assert version_heading("Version 2.21") == "2.210"
+    assert version_heading("Features in v2.214") == "2.214"
+    assert version_heading("v2.212 brings lots of small fixes to quoting and billing") is None
+
+
+def test_flags_from_callout_bullets():
+    assert flags_of(["⚠️ Careful", "✅ Recommended", "🚀 Big"]) == (
+        "caution",
+        "recommended",
+        "impactful",
+    )
+    assert flags_of(["This is not enabled by default"]) == ("not_enabled_by_default",)
+    assert flags_of(["A plain bullet"]) == ()
+
+
+def test_own_post_page_url_is_the_episode_url():
+    page = "<h1>By the [run]Book: Episode 3</h1><p>Watch Now: By the [run]Book: Episode 3</p>"
+    url = "https://blog.example.test/thoughts/by-the-run-book-episode-3"
+    (episode,) = parse_page(page, url).episodes
+    assert episode.url == url
+
+
+def test_a_post_card_alone_is_not_an_episode():
+    card = "<h3>By the [run]Book: Episode 4</h3><p>Teaser.</p><a href='/x'>Read post</a>"
+    assert parse_page(card, PAGE_URL).episodes == ()
+
+
+def test_truncated_and_deeply_nested_html_parses():
+    truncated = "<html><body><h2>By the [run]Book: Episode 2</h2><p>Watch Now: By the [ru"
+    assert [e.episode for e in parse_page(truncated, PAGE_URL).episodes] == [2]
+    nested = "<div>" * 5000 + "<p>Deep #4400001</p>" + "</div>" * 5000
+    assert parse_page(nested, PAGE_URL).episodes == ()
+
+
+# --- arbitrary input ------------------------------------------------------------------
+
+_WORDS = st.sampled_from(
+    [
+        "Watch Now: By the [run]Book: Episode 5",
+        "By the [run]Book: Episode 6",
+        "Episode 7 of By the [run]Book",
+        "Important Mentions",
+        "FullFeature List",
+        "v2.212 Features",
+        "Title | v2.212 #1003085 | 25:29",
+        "Title #4400412",
+        "Title (998146)",
+        "⚠️ careful",
+        "March 17, 2026",
+        "By",
+        "Read post",
+        "| 49:41",
+        "#",
+        "(",
+    ]
+)
+_TAGS = st.sampled_from(["p", "h2", "h4", "li", "ul", "div", "article", "strong", "a", "br"])
+
+
+@st.composite
+def _html(draw):
+    parts = []
+    for _ in range(draw(st.integers(0, 12))):
+        tag = draw(_TAGS)
+        inner = draw(st.one_of(_WORDS, st.text(max_size=30)))
+        closing = draw(st.booleans())
+        parts.append(
+            f"<{tag} href='/by-the-run-book-episode-5'>{inner}" + (f"</{tag}>" if closing else "")
+        )
+    return "<html><body>" + "\n".join(parts)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(), st.lists(st.one_of(_WORDS, st.text(max_size=20))).map("\n".join)))
+def test_parse_page_never_raises_on_text(text):
+    parsed = parse_page(text, PAGE_URL)
+    assert len({e.episode for e in parsed.episodes}) == len(parsed.episodes)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_html())
+def test_parse_page_never_raises_on_html(html):
+    parsed = parse_page(html, PAGE_URL)
+    numbers = {e.episode for e in parsed.episodes}
+    assert all(f.episode in numbers for f in parsed.features)
