@@ -27,6 +27,7 @@ _MONTH_DATE = re.compile(
     r"|\d{4}-\d{2}-\d{2})",
     re.I,
 )
+_SHARE = re.compile(r"share(?:\s+this)?(?:\s+(?:post|article|episode))?\s*:?", re.I)
 _READ_TIME = re.compile(r"\d{1,3}\s*min(?:ute)?s?\.?\s+read", re.I)
 _AUTHOR = re.compile(r"[Bb]y:?\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})")
 _NAME = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}")
@@ -74,6 +75,11 @@ def date_of(text: str) -> str | None:
 def is_read_time(text: str) -> bool:
     """True for the "8 min read" line of a post header."""
     return bool(_READ_TIME.fullmatch(text.strip()))
+
+
+def is_share_line(text: str) -> bool:
+    """True for a "Share this post" line of a post header."""
+    return bool(_SHARE.fullmatch(text.strip()))
 
 
 def is_byline_word(text: str) -> bool:

@@ -29,6 +29,7 @@ from crawler.parse_meta import (
     is_name,
     is_read_post,
     is_read_time,
+    is_share_line,
     is_video_link,
     is_watch_line,
     post_link_number,
@@ -112,7 +113,13 @@ def _split_header(blocks: tuple[Block, ...]) -> tuple[list[Block], Block | None,
 
 def _is_header_text(block: Block) -> bool:
     text = block.text
-    return bool(date_of(text)) or is_read_time(text) or is_byline_word(text) or text in {"•", "|"}
+    return (
+        bool(date_of(text))
+        or is_read_time(text)
+        or is_byline_word(text)
+        or is_share_line(text)
+        or text in {"•", "|"}
+    )
 
 
 def _read_header(blocks: list[Block], watch: Block | None) -> _Header:
@@ -136,7 +143,7 @@ def _read_header(blocks: list[Block], watch: Block | None) -> _Header:
             # A post card: the text above "Read post" is the card's teaser, not the intro.
             header.teaser.extend(header.intro)
             header.intro = []
-        elif not (is_read_time(text) or text in {"•", "|"}):
+        elif not (is_read_time(text) or is_share_line(text) or text in {"•", "|"}):
             header.intro.append(text)
         expect_author = False
     if watch is not None:
