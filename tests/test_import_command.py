@@ -196,3 +196,16 @@ def test_data_defaults_to_halonotes_data(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     rows = (tmp_path / "elsewhere" / "episodes.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(row)["episode"] for row in rows] == [9]
+
+
+def test_import_keeps_an_existing_search_index_current(tmp_path):
+    from index.build import rebuild_index
+    from index.reader import IndexReader
+
+    data = tmp_path / "data"
+    assert run_import(FIXTURES / "hash_line_page.html", "--data", data).exit_code == 0
+    rebuild_index(data)
+    assert IndexReader(data).ticket("4400101") == []
+    assert run_import(FIXTURES / "pipe_line_page.html", "--data", data).exit_code == 0
+    (hit,) = IndexReader(data).ticket("4400101")
+    assert hit.title == "Quotes can carry a custom footer per customer"
