@@ -24,6 +24,8 @@ EPISODES_FILE = "episodes.jsonl"
 FEATURES_FILE = "features.jsonl"
 RELEASE_NOTES_FILE = "release_notes.jsonl"
 LOCK_FILE = ".store.lock"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 def default_data_dir() -> Path:
@@ -78,6 +80,7 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; store files are ordinary files
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             for row in rows:
                 handle.write(json.dumps(row, sort_keys=True, ensure_ascii=False))

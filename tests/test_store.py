@@ -125,3 +125,10 @@ def test_release_notes_are_replaced_per_version(store):
     )
     store.replace_release_notes("2.216", [])
     assert [f.ticket_id for f in store.release_notes()] == ["6"]
+
+
+def test_store_files_are_readable_by_other_users(store):
+    store.merge([episode(1)], [feature(1, "1", 0)])
+    umask = os.umask(0)
+    os.umask(umask)
+    assert store.features_path.stat().st_mode & 0o777 == 0o666 & ~umask
