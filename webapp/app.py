@@ -26,32 +26,22 @@ SECURITY_HEADERS = {
 
 
 class ReaderCache:
-    """One IndexReader per app, opened on first use and reopened when the index folder changes.
+    """One IndexReader per app, opened on first use (and retried until an index exists).
 
-    A rebuild swaps a new index folder in and an update adds segment files, so the folder's
-    inode and modification time change; checking them costs one ``stat`` per request.
+    The reader itself follows the ``data/index`` link to the current snapshot and refreshes
+    its searchers per call, so a rebuilt or updated index is served without a restart.
     """
 
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
         self._lock = threading.Lock()
         self._reader: IndexReader | None = None
-        self._stamp: tuple[int, int] | None = None
-
-    def _index_stamp(self) -> tuple[int, int] | None:
-        try:
-            stat = os.stat(self.data_dir / "index")
-        except OSError:
-            return None
-        return (stat.st_ino, stat.st_mtime_ns)
 
     def get(self) -> IndexReader:
-        """Return the reader for the current index; raise IndexMissingError when there is none."""
-        stamp = self._index_stamp()
+        """Return the reader; raise IndexMissingError when there is no index yet."""
         with self._lock:
-            if self._reader is None or stamp != self._stamp:
+            if self._reader is None:
                 self._reader = IndexReader(self.data_dir)
-                self._stamp = stamp
             return self._reader
 
 
