@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Flask, request, url_for
 
 from index import Hit, QueryError
+from index.areas import area_label, integration_label
 
 MAX_PICKS = 100
 MAX_KEY_LENGTH = 120
@@ -66,6 +67,32 @@ def pick_url(key: str) -> str:
     return url_for("curate.draft", pick=join_picks([*current_picks(), key]))
 
 
+def completeness(hit: Hit) -> tuple:
+    """How full a record's write-up is: an important mention first, then flags, bullets, text."""
+    return (
+        hit.highlighted,
+        hit.episode is not None,
+        len(hit.flags),
+        len(hit.bullets),
+        len(hit.summary),
+    )
+
+
+def one_per_ticket(hits: Iterable[Hit]) -> list[Hit]:
+    """One record per ticket (a ticket can be discussed twice): the fullest, where the first was."""
+    kept: list[Hit] = []
+    where: dict[str, int] = {}
+    for hit in hits:
+        if not hit.ticket_id:
+            kept.append(hit)
+        elif hit.ticket_id not in where:
+            where[hit.ticket_id] = len(kept)
+            kept.append(hit)
+        elif completeness(hit) > completeness(kept[where[hit.ticket_id]]):
+            kept[where[hit.ticket_id]] = hit
+    return kept
+
+
 def needs_attention(hit: Hit) -> bool:
     """True when a feature is flagged caution or not enabled by default."""
     return bool(ATTENTION_FLAGS.intersection(hit.flags))
@@ -88,6 +115,22 @@ def web_url(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
+def facet_label(value: object, facet: str) -> str:
+    """How a facet value reads on the page (``v2.210``, ``Episode 19``, ``Billing & invoicing``)."""
+    text = str(value)
+    if facet == "version":
+        return f"v{text}"
+    if facet == "episode":
+        return f"Episode {text}"
+    if facet == "flag":
+        return FLAG_LABELS.get(text, text)
+    if facet == "area":
+        return area_label(text)
+    if facet == "integration":
+        return integration_label(text)
+    return text
+
+
 def register_template_helpers(app: Flask) -> None:
     """Make the helpers available to every template."""
     app.jinja_env.globals.update(
@@ -99,5 +142,6 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.filters["flag_label"] = lambda flag: FLAG_LABELS.get(flag, flag)
     app.jinja_env.filters["web_url"] = web_url
+    app.jinja_env.filters["facet_label"] = facet_label
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template
 
 from index import FacetCount, version_key
+from index.areas import area_label
 from webapp.app import current_reader
 
 bp = Blueprint("stats", __name__)
@@ -40,14 +41,12 @@ class BarChart:
     bar_height: int
 
 
-def bar_chart(title: str, counts: list[FacetCount], *, label_prefix: str = "") -> BarChart:
+def bar_chart(title: str, counts: list[FacetCount], *, label=str) -> BarChart:
     """Lay out one bar per value, the longest bar filling the chart."""
     most = max((c.count for c in counts), default=0) or 1
     room = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
     bars = [
-        Bar(
-            f"{label_prefix}{c.value}", c.count, i * ROW_HEIGHT + 4, round(room * c.count / most, 1)
-        )
+        Bar(label(c.value), c.count, i * ROW_HEIGHT + 4, round(room * c.count / most, 1))
         for i, c in enumerate(counts)
     ]
     return BarChart(title, bars, CHART_WIDTH, len(bars) * ROW_HEIGHT + 8, LABEL_WIDTH, BAR_HEIGHT)
@@ -60,7 +59,7 @@ def stats():
     versions = sorted(facets.get("version", []), key=lambda c: version_key(c.value))
     areas = sorted(facets.get("area", []), key=lambda c: (-c.count, c.value))
     charts = [
-        bar_chart("Features per version", versions, label_prefix="v"),
-        bar_chart("Features per area", areas),
+        bar_chart("Features per version", versions, label=lambda value: f"v{value}"),
+        bar_chart("Features per area", areas, label=area_label),
     ]
     return render_template("stats/stats.html", charts=charts)

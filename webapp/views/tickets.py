@@ -7,7 +7,7 @@ import re
 from flask import Blueprint, abort, render_template
 
 from webapp.app import current_reader
-from webapp.views.helpers import current_picks
+from webapp.views.helpers import completeness, current_picks
 
 bp = Blueprint("tickets", __name__)
 
@@ -34,7 +34,7 @@ def ticket(ticket_id: str):
     hits = reader.ticket(ticket_id)
     if not hits:
         abort(404, description=f"No feature with ticket #{ticket_id} is in the index.")
-    main = hits[0]
+    main = max(hits, key=completeness)  # max keeps the newest among equals
     names = merged([[h.title for h in hits], *(h.aliases for h in hits)])
     return render_template(
         "tickets/ticket.html",

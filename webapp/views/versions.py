@@ -9,22 +9,9 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from index import Hit, QueryError, SearchRequest, canonical_version, version_key
 from webapp.app import current_reader
 from webapp.views.checklist import features_csv, upgrade_markdown
-from webapp.views.helpers import attention_first, current_picks
+from webapp.views.helpers import attention_first, current_picks, one_per_ticket
 
 bp = Blueprint("versions", __name__)
-
-
-def one_per_ticket(hits: list[Hit]) -> list[Hit]:
-    """Keep the first record of each ticket (a post can list a feature twice)."""
-    seen: set[str] = set()
-    kept = []
-    for hit in hits:
-        if hit.ticket_id:
-            if hit.ticket_id in seen:
-                continue
-            seen.add(hit.ticket_id)
-        kept.append(hit)
-    return kept
 
 
 def _version_param(name: str) -> str:

@@ -1,0 +1,69 @@
+"""The app factory: configuration order, error pages and picking up a rebuilt index."""
+
+from __future__ import annotations
+
+from site_data import EP19, write_archive
+
+from crawler.records import Feature
+from crawler.store import Store
+from index.build import rebuild_index, update_index
+from webapp.app import create_app
+
+
+def test_missing_index_gets_a_503_page_naming_the_fix(tmp_path):
+    client = create_app({"DATA_DIR": str(tmp_path), "TESTING": True}).test_client()
+    for path in ("/", "/ticket/900101", "/stats"):
+        response = client.get(path)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 503
+        assert "No search index at" in html
+        assert "Run: halonotes index" in html
+        assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_an_unexpected_error_is_a_500_page_without_a_traceback(tmp_path):
+    app = create_app({"DATA_DIR": str(tmp_path)})
+
+    def broken():
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/broken", view_func=broken)
+    response = app.test_client().get("/broken")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong" in html
+    assert "secret internals" not in html and "Traceback" not in html
+
+
+def test_config_comes_from_defaults_then_env_then_test_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("HALONOTES_DATA", str(tmp_path / "from-data-env"))
+    assert create_app().config["DATA_DIR"] == str(tmp_path / "from-data-env")
+    monkeypatch.setenv("HALONOTES_DATA_DIR", str(tmp_path / "from-prefixed-env"))
+    assert create_app().config["DATA_DIR"] == str(tmp_path / "from-prefixed-env")
+    app = create_app({"DATA_DIR": str(tmp_path / "from-test")})
+    assert app.config["DATA_DIR"] == str(tmp_path / "from-test")
+
+
+def test_a_rebuilt_or_updated_index_is_served_without_a_restart(tmp_path):
+    store = write_archive(tmp_path)
+    client = create_app({"DATA_DIR": str(tmp_path), "TESTING": True}).test_client()
+    assert client.get("/ticket/900555").status_code == 404
+
+    added = Feature(
+        title="Kanban board for projects",
+        url=EP19,
+        episode=19,
+        ticket_id="900555",
+        version="2.216",
+        timestamp="40:00",
+        seconds=2400,
+        position=9,
+    )
+    store.merge([], [*(f for f in store.features() if f.episode == 19), added])
+    update_index(tmp_path)
+    assert "Kanban board for projects" in client.get("/ticket/900555").get_data(as_text=True)
+
+    store.merge([], [f for f in store.features() if f.episode == 19 and f.ticket_id != "900555"])
+    rebuild_index(tmp_path)
+    assert client.get("/ticket/900555").status_code == 404
+    assert Store(tmp_path).features()
