@@ -17,7 +17,14 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit, urlunsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
@@ -169,11 +176,19 @@ def failure_outcome(failure) -> tuple[str, int | None]:
         return (f"error: HTTP {status}" + (", post gone" if status in (404, 410) else "")), status
     if failure.check(IgnoreRequest):
         return f"skipped: {failure.value}", None
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
         return "error: timed out", None
-    if failure.check(DNSLookupError):
+    if failure.check(CannotResolveHostError, DNSLookupError):
         return "error: host not found", None
-    if failure.check(ConnectionRefusedError, ConnectionLost, ResponseFailed, ResponseNeverReceived):
+    if failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
+        return "error: connection refused", None
+    if failure.check(
+        DownloadFailedError,
+        ResponseDataLossError,
+        ConnectionLost,
+        ResponseFailed,
+        ResponseNeverReceived,
+    ):
         return "error: connection failed", None
     return f"error: {type(failure.value).__name__}", None
 

@@ -1,0 +1,250 @@
+"""``halonotes crawl`` end to end: a copy of the sample site on 127.0.0.1, crawled in a subprocess.
+
+The Twisted reactor cannot be restarted in one process, so every crawl runs as its own
+``halonotes crawl``. The test server logs every request it receives, so the tests can
+prove what the crawler asked for, and can answer 500 or hang for chosen posts.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from crawler.sample_site import SampleSiteHandler, SampleSiteServer, sample_site_dir
+
+EPISODES = {51, 52, 53, 54, 55}
+POSTS = tuple(f"/thoughts/by-the-run-book-episode-{n}" for n in sorted(EPISODES))
+CRAWL = [sys.executable, "-c", "from webapp.cli import main; main()", "crawl"]
+
+
+class LoggingHandler(SampleSiteHandler):
+    """The sample-site handler, logging each request and answering with chosen faults."""
+
+    def send_page(self, *, include_body: bool) -> None:
+        path = urlsplit(self.path).path
+        self.server.requests.append((self.path, dict(self.headers)))
+        fault = self.server.faults.get(path)
+        if fault == "hang":
+            self.server.released.wait(timeout=30)
+            return
+        if fault == "500":
+            self.send_status(500, b"Internal Server Error\n")
+            return
+        super().send_page(include_body=include_body)
+
+    def log_request(self, code="-", size="-") -> None:
+        self.server.answers.append((self.path, int(code)))
+
+
+class LoggingServer(SampleSiteServer):
+    def __init__(self, site_dir: Path):
+        super().__init__(site_dir, handler=LoggingHandler)
+        self.requests: list[tuple[str, dict]] = []
+        self.answers: list[tuple[str, int]] = []
+        self.faults: dict[str, str] = {}
+        self.released = threading.Event()
+
+    def clear(self) -> None:
+        self.requests.clear()
+        self.answers.clear()
+        self.faults.clear()
+
+    def paths(self) -> list[str]:
+        return [urlsplit(target).path for target, _ in self.requests]
+
+
+@pytest.fixture(scope="module")
+def site_copy(tmp_path_factory) -> Path:
+    """The sample site without its sitemap, so every post must be found through pagination."""
+    site = tmp_path_factory.mktemp("site") / "sample-site"
+    shutil.copytree(sample_site_dir(), site)
+    (site / "sitemap.xml").unlink()
+    return site
+
+
+@pytest.fixture(scope="module")
+def server(site_copy):
+    with LoggingServer(site_copy) as running:
+        yield running
+        running.released.set()
+
+
+def crawl(server: LoggingServer, data_dir: Path, *options: str) -> subprocess.CompletedProcess:
+    """Run ``halonotes crawl`` against the test server in a subprocess."""
+    command = [*CRAWL, "--start-url", f"{server.origin}/thoughts", "--data", str(data_dir)]
+    return subprocess.run(
+        [*command, "--delay", "0", "--timeout", "5", *options],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def store_bytes(data_dir: Path) -> dict[str, bytes]:
+    return {name: (data_dir / name).read_bytes() for name in ("episodes.jsonl", "features.jsonl")}
+
+
+def jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def first_crawl(server, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("first") / "data"
+    server.clear()
+    result = crawl(server, data_dir)
+    return result, data_dir, server.paths()
+
+
+@pytest.fixture
+def crawled_data(first_crawl, tmp_path) -> Path:
+    """A copy of the data folder as the first crawl left it."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(first_crawl[1], data_dir)
+    return data_dir
+
+
+def test_first_crawl_finds_every_episode_through_pagination(first_crawl):
+    result, data_dir, paths = first_crawl
+    assert result.returncode == 0, result.stderr
+    assert "/thoughts" in paths and "/sitemap.xml" in paths
+    assert {e["episode"] for e in jsonl(data_dir / "episodes.jsonl")} == EPISODES
+    features = jsonl(data_dir / "features.jsonl")
+    assert len(features) >= 35
+    assert {f["episode"] for f in features} == EPISODES
+    assert "5 new" in result.stdout and "0 failed" in result.stdout
+    report = json.loads((data_dir / "last_run.json").read_text())
+    assert report["command"] == "crawl"
+    assert {row["outcome"] for row in report["pages"]} >= {"listing", "new"}
+
+
+def test_robots_disallowed_and_non_episode_pages_are_never_requested(first_crawl):
+    _, _, paths = first_crawl
+    assert paths[0] == "/robots.txt"
+    assert not [p for p in paths if p.startswith("/previews/")]
+    assert "/thoughts/three-questions-before-you-switch-psa" not in paths
+    assert sorted(p for p in paths if p.startswith("/thoughts/")) == sorted(POSTS)
+
+
+def test_second_crawl_asks_conditionally_and_changes_no_record(server, crawled_data):
+    before = store_bytes(crawled_data)
+    server.clear()
+    result = crawl(server, crawled_data)
+    assert result.returncode == 0, result.stderr
+    post_requests = [(t, h) for t, h in server.requests if urlsplit(t).path in POSTS]
+    assert len(post_requests) == len(POSTS)
+    assert all("If-None-Match" in h or "If-Modified-Since" in h for _, h in post_requests)
+    assert [code for t, code in server.answers if urlsplit(t).path in POSTS] == [304] * 5
+    assert store_bytes(crawled_data) == before
+    assert "5 unchanged, 0 new, 0 changed, 0 failed" in result.stdout
+
+
+def test_an_edited_post_updates_its_records_and_keeps_the_old_text(server, crawled_data, tmp_path):
+    edited_site = tmp_path / "edited-site"
+    shutil.copytree(server.site_dir, edited_site)
+    post = edited_site / "thoughts" / "by-the-run-book-episode-52.html"
+    old_sentence = "Pausing the SLA no longer needs a status change."
+    new_sentence = "Pausing the SLA is now one click, and the pause shows in the ticket history."
+    post.write_text(post.read_text(encoding="utf-8").replace(old_sentence, new_sentence))
+    before = {f["key"]: f for f in jsonl(crawled_data / "features.jsonl")}
+    original_site, server.site_dir = server.site_dir, edited_site
+    try:
+        server.clear()
+        result = crawl(server, crawled_data)
+    finally:
+        server.site_dir = original_site
+    assert result.returncode == 0, result.stderr
+    assert "1 changed" in result.stdout and "1 updated" in result.stdout
+
+    after = {f["key"]: f for f in jsonl(crawled_data / "features.jsonl")}
+    changed = [key for key in after if after[key] != before.get(key)]
+    assert len(changed) == 1 and after[changed[0]]["ticket_id"] == "1190068"
+    assert new_sentence in after[changed[0]]["summary"]
+    assert set(after) == set(before)
+
+    state = json.loads((crawled_data / "crawl" / "state.json").read_text())
+    entry = state["posts"][f"{server.origin}/thoughts/by-the-run-book-episode-52"]
+    assert entry["outcome"] == "changed"
+    previous = (crawled_data / "crawl" / entry["previous"]).read_text(encoding="utf-8")
+    assert old_sentence in previous and new_sentence not in previous
+
+
+def test_posts_answering_500_or_hanging_leave_the_store_exactly_as_it_was(server, crawled_data):
+    before = store_bytes(crawled_data)
+    server.clear()
+    server.faults.update({POSTS[2]: "500", POSTS[3]: "hang"})
+    started = time.monotonic()
+    result = crawl(server, crawled_data, "--timeout", "1", "--retries", "1")
+    elapsed = time.monotonic() - started
+    assert store_bytes(crawled_data) == before
+    assert result.returncode == 0, result.stderr  # the other posts answered
+    assert "HTTP 500" in result.stderr and "timed out" in result.stderr
+    assert "2 failed" in result.stdout
+    assert server.paths().count(POSTS[2]) == 2  # one retry, then given up
+    assert elapsed < 20
+
+    state = json.loads((crawled_data / "crawl" / "state.json").read_text())
+    assert state["posts"][f"{server.origin}{POSTS[2]}"]["outcome"] == "error: HTTP 500"
+    assert state["posts"][f"{server.origin}{POSTS[0]}"]["outcome"] == "unchanged"
+
+
+def test_a_post_that_lost_its_features_fails_the_run_and_keeps_its_records(
+    server, crawled_data, tmp_path
+):
+    changed_site = tmp_path / "changed-site"
+    shutil.copytree(server.site_dir, changed_site)
+    post = changed_site / "thoughts" / "by-the-run-book-episode-55.html"
+    text = post.read_text(encoding="utf-8")
+    start, end = (
+        text.index("<h2>FullFeature List</h2>"),
+        text.index("</div>", text.index("w-richtext")),
+    )
+    post.write_text(text[:start] + "<p>The feature list moved to a new page.</p>" + text[end:])
+    before = store_bytes(crawled_data)
+    original_site, server.site_dir = server.site_dir, changed_site
+    try:
+        result = crawl(server, crawled_data)
+    finally:
+        server.site_dir = original_site
+    assert result.returncode != 0
+    assert "format has probably changed" in result.stderr
+    assert store_bytes(crawled_data) == before
+
+
+def test_nothing_fetched_is_a_failure(tmp_path):
+    with SampleSiteServer(sample_site_dir()) as closed:
+        origin = closed.origin
+    result = subprocess.run(
+        [*CRAWL, "--start-url", f"{origin}/thoughts", "--data", str(tmp_path / "data")]
+        + ["--timeout", "1", "--retries", "0", "--delay", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Nothing could be fetched" in result.stderr
+    assert "connection refused" in result.stderr
+    assert not (tmp_path / "data" / "features.jsonl").exists()
+
+
+def test_sample_crawl_fills_the_store(tmp_path):
+    result = subprocess.run(
+        [*CRAWL, "--sample", "--data", str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert {e["episode"] for e in jsonl(tmp_path / "data" / "episodes.jsonl")} == EPISODES
+    assert result.stdout.startswith("Crawl: 8 pages fetched, 0 unchanged, 5 new")
