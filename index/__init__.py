@@ -1,1 +1,23 @@
 """The Whoosh search index derived from the store, and the query API the site and CLI use."""
+
+from crawler.errors import HalonotesError, IndexBusyError, IndexMissingError, QueryError
+from crawler.versions import canonical_version, version_key
+from index.model import EpisodeInfo, FacetCount, Hit, ResultPage, SearchRequest
+from index.query import parse_request
+from index.reader import IndexReader
+
+__all__ = [
+    "EpisodeInfo",
+    "FacetCount",
+    "HalonotesError",
+    "Hit",
+    "IndexBusyError",
+    "IndexMissingError",
+    "IndexReader",
+    "QueryError",
+    "ResultPage",
+    "SearchRequest",
+    "canonical_version",
+    "parse_request",
+    "version_key",
+]

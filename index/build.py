@@ -1,0 +1,435 @@
+"""Build the search index from the store: full rebuilds swapped in whole, incremental updates.
+
+``data/index`` is a symbolic link to the current index folder (``data/index.000007``). A
+rebuild writes a new folder (``data/index.tmp-<pid>``), renames it and replaces the link in one
+``os.replace``, so a reader always opens a complete index and a crash mid-build leaves the old
+one working. An update adds and deletes documents in the current folder by record digest, with
+one writer and one commit. Both hold ``data/.index.lock``, so only one runs at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from crawler.errors import IndexBusyError, IndexMissingError, StoreError
+from crawler.records import Episode, Feature
+from crawler.store import Store
+from crawler.versions import version_key
+from index.areas import VOCABULARY_DIGEST, areas_in, integrations_in
+from index.schema import (
+    KIND_EPISODE,
+    KIND_FEATURE,
+    KIND_RELEASE_NOTE,
+    SCHEMA,
+    SCHEMA_REVISION,
+)
+
+log = logging.getLogger(__name__)
+
+INDEX_NAME = "index"
+LOCK_NAME = ".index.lock"
+_TMP_PREFIX = "index.tmp-"
+_SNAPSHOT = re.compile(r"index\.(\d{6,})")
+WRITER_TIMEOUT = 30.0  # seconds to wait for another indexer before giving up
+_SALT = f"{SCHEMA_REVISION}:{VOCABULARY_DIGEST}".encode()
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What a build or update did."""
+
+    path: Path
+    added: int
+    removed: int
+    total: int
+    seconds: float
+    rebuilt: bool
+
+    def summary(self) -> str:
+        """One line for the command line."""
+        action = "Rebuilt" if self.rebuilt else "Updated"
+        return (
+            f"{action} the index at {self.path}: {self.total} documents "
+            f"({self.added} added, {self.removed} removed) in {self.seconds:.1f} s"
+        )
+
+
+def index_path(data_dir: Path | str) -> Path:
+    """The index link inside a data folder."""
+    return Path(data_dir) / INDEX_NAME
+
+
+def index_exists(data_dir: Path | str) -> bool:
+    """True when the data folder holds a complete index."""
+    path = index_path(data_dir)
+    return path.is_dir() and whoosh_index.exists_in(str(path))
+
+
+# --- the documents -------------------------------------------------------------------------
+
+
+def _store_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """Yield (line number, line) for each non-empty line of a store file."""
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            line = line.strip()
+            if line:
+                yield number, line
+
+
+def _parse(path: Path, number: int, line: bytes) -> dict:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise StoreError(
+            f"{path}:{number} is not valid JSON ({exc.msg}). "
+            "Restore the file from version control, or delete it and crawl again."
+        ) from exc
+    if not isinstance(data, dict):
+        raise StoreError(f"{path}:{number} is not a JSON object.")
+    return data
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One store line that becomes one document."""
+
+    kind: str
+    path: Path
+    number: int
+    line: bytes
+
+    def document(self, digest: str) -> dict:
+        data = _parse(self.path, self.number, self.line)
+        if self.kind == KIND_EPISODE:
+            return episode_document(Episode.from_dict(data), digest=digest)
+        return feature_document(Feature.from_dict(data), kind=self.kind, digest=digest)
+
+
+def _sources(data_dir: Path) -> dict[str, _Source]:
+    """Every document the store calls for, by digest (identical lines index once)."""
+    store = Store(data_dir)
+    files = (
+        (KIND_FEATURE, store.features_path),
+        (KIND_RELEASE_NOTE, store.release_notes_path),
+        (KIND_EPISODE, store.episodes_path),
+    )
+    sources: dict[str, _Source] = {}
+    for kind, path in files:
+        prefix = kind.encode() + b"\0" + _SALT + b"\0"
+        for number, line in _store_lines(path):
+            digest = hashlib.sha1(prefix + line).hexdigest()
+            sources[digest] = _Source(kind, path, number, line)
+    return sources
+
+
+def _date_key(date: str | None) -> int:
+    digits = re.sub(r"\D", "", (date or "")[:10])
+    return int(digits) if len(digits) == 8 else 0
+
+
+def feature_document(feature: Feature, *, kind: str, digest: str) -> dict:
+    """The index document of a feature (discussed in an episode, or from release notes)."""
+    texts = [feature.title, *feature.aliases, feature.summary, *feature.bullets]
+    areas = areas_in(texts)
+    integrations = integrations_in(texts)
+    record = feature.to_dict()
+    record["areas"] = list(areas)
+    record["integrations"] = list(integrations)
+    document = {
+        "kind": kind,
+        "key": feature.key,
+        "digest": digest,
+        "ticket_id": feature.ticket_id,
+        "version": feature.version,
+        "version_key": version_key(feature.version),
+        "episode": feature.episode or 0,
+        "timestamp": feature.timestamp,
+        "seconds": feature.seconds if feature.seconds is not None else -1,
+        "position": feature.position,
+        "title": feature.title,
+        "aliases": "\n".join(feature.aliases),
+        "summary": feature.summary,
+        "bullets": "\n".join(feature.bullets),
+        "flags": ",".join(feature.flags),
+        "areas": ",".join(areas),
+        "integrations": ",".join(integrations),
+        "record": json.dumps(record, ensure_ascii=False),
+    }
+    return {name: value for name, value in document.items() if value not in (None, "")}
+
+
+def episode_document(episode: Episode, *, digest: str) -> dict:
+    """The index document of an episode post."""
+    document = {
+        "kind": KIND_EPISODE,
+        "key": episode.key,
+        "digest": digest,
+        "episode": episode.episode,
+        "episode_date": episode.date,
+        "episode_date_key": _date_key(episode.date),
+        "record": json.dumps(episode.to_dict(), ensure_ascii=False),
+    }
+    return {name: value for name, value in document.items() if value not in (None, "")}
+
+
+# --- locking and the folder dance ------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _index_lock(data_dir: Path, *, timeout: float) -> Iterator[None]:
+    """Hold the data folder's index lock, or raise IndexBusyError after ``timeout`` seconds."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        handle = (data_dir / LOCK_NAME).open("a")
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot write to {data_dir}: {exc.strerror or exc}. "
+            "Check the folder exists and is writable, or pass --data DIR."
+        ) from exc
+    deadline = time.monotonic() + timeout
+    with handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError(
+                        f"Another indexer is writing {index_path(data_dir)}. "
+                        "Wait for it to finish, then run: halonotes index"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale_builds(data_dir: Path) -> None:
+    """Delete temporary build folders whose process is gone (killed mid-build)."""
+    for path in data_dir.glob(_TMP_PREFIX + "*"):
+        pid_text = path.name[len(_TMP_PREFIX) :]
+        if pid_text.isdigit() and (int(pid_text) == os.getpid() or not _pid_alive(int(pid_text))):
+            log.info("Removing the unfinished build %s", path)
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _current_target(data_dir: Path) -> str | None:
+    link = index_path(data_dir)
+    try:
+        return os.readlink(link)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.EINVAL:  # a plain folder from an older layout
+            return None
+        raise
+
+
+def _snapshots(data_dir: Path) -> list[tuple[int, Path]]:
+    found = []
+    for path in data_dir.glob("index.*"):
+        match = _SNAPSHOT.fullmatch(path.name)
+        if match and path.is_dir() and not path.is_symlink():
+            found.append((int(match.group(1)), path))
+    return sorted(found)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _swap_in(data_dir: Path, built: Path) -> Path:
+    """Rename a finished build to the next snapshot and point ``data/index`` at it atomically."""
+    link = index_path(data_dir)
+    previous = _current_target(data_dir)
+    if link.exists() and not link.is_symlink():
+        # An index folder from before snapshots: keep it as a snapshot, then link to it.
+        serial = (_snapshots(data_dir) or [(0, None)])[-1][0] + 1
+        legacy = data_dir / f"index.{serial:06d}"
+        os.rename(link, legacy)
+        previous = legacy.name
+    serial = (_snapshots(data_dir) or [(0, None)])[-1][0] + 1
+    snapshot = data_dir / f"index.{serial:06d}"
+    os.rename(built, snapshot)
+    new_link = data_dir / f".index.link-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        new_link.unlink()
+    os.symlink(snapshot.name, new_link)
+    os.replace(new_link, link)
+    _fsync_dir(data_dir)
+    # Keep the snapshot readers may still hold open; older ones and orphans can go.
+    keep = {snapshot.name, previous}
+    for _serial, path in _snapshots(data_dir):
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+    return snapshot
+
+
+# --- public entry points ---------------------------------------------------------------------
+
+
+def rebuild_index(
+    data_dir: Path | str, *, procs: int = 1, timeout: float = WRITER_TIMEOUT
+) -> IndexReport:
+    """Build a fresh index from the store in a new folder and swap it in.
+
+    Args:
+        data_dir: the data folder holding the store; the index goes to ``data_dir/index``.
+        procs: indexing processes (2 uses both cores of a small machine).
+        timeout: seconds to wait for another indexer.
+
+    Returns:
+        What was built.
+
+    Raises:
+        IndexBusyError: another indexer held the lock for ``timeout`` seconds.
+        StoreError: the store cannot be read; the old index is left as it was.
+    """
+    data_dir = Path(data_dir)
+    started = time.perf_counter()
+    with _index_lock(data_dir, timeout=timeout):
+        _remove_stale_builds(data_dir)
+        sources = _sources(data_dir)
+        build_dir = data_dir / f"{_TMP_PREFIX}{os.getpid()}"
+        shutil.rmtree(build_dir, ignore_errors=True)
+        try:
+            build_dir.mkdir()
+            ix = whoosh_index.create_in(str(build_dir), SCHEMA)
+            options = {"limitmb": 256}
+            if procs > 1:
+                options.update(procs=procs, multisegment=True)
+            writer = ix.writer(**options)
+            try:
+                for digest, source in sources.items():
+                    writer.add_document(**source.document(digest))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            ix.close()
+            _swap_in(data_dir, build_dir)
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot write the index in {data_dir}: {exc.strerror or exc}. "
+                "The previous index was kept; free some space or fix permissions and retry."
+            ) from exc
+        finally:
+            shutil.rmtree(build_dir, ignore_errors=True)
+    report = IndexReport(
+        path=index_path(data_dir),
+        added=len(sources),
+        removed=0,
+        total=len(sources),
+        seconds=time.perf_counter() - started,
+        rebuilt=True,
+    )
+    log.info("%s", report.summary())
+    return report
+
+
+def _indexed_digests(ix) -> set[str]:
+    with ix.reader() as reader:
+        if not reader.has_column("digest"):
+            return set()
+        column = reader.column_reader("digest")
+        return {column[docnum] for docnum in reader.all_doc_ids()}
+
+
+def update_index(
+    data_dir: Path | str, *, create: bool = False, timeout: float = WRITER_TIMEOUT
+) -> IndexReport | None:
+    """Bring the index up to date with the store, changing only records that changed.
+
+    Args:
+        data_dir: the data folder holding the store and ``index``.
+        create: build the index when there is none (otherwise do nothing and return None).
+        timeout: seconds to wait for another indexer.
+
+    Returns:
+        What changed, or None when there is no index and ``create`` is False.
+
+    Raises:
+        IndexBusyError: another indexer held the lock for ``timeout`` seconds.
+        StoreError: the store cannot be read; the index is left as it was.
+    """
+    data_dir = Path(data_dir)
+    if not index_exists(data_dir):
+        return rebuild_index(data_dir, timeout=timeout) if create else None
+    started = time.perf_counter()
+    with _index_lock(data_dir, timeout=timeout):
+        _remove_stale_builds(data_dir)
+        path = index_path(data_dir)
+        try:
+            ix = whoosh_index.open_dir(str(path.resolve()))
+        except whoosh_index.EmptyIndexError as exc:
+            raise IndexMissingError(
+                f"The index at {path} is incomplete. Run: halonotes index --rebuild"
+            ) from exc
+        try:
+            sources = _sources(data_dir)
+            indexed = _indexed_digests(ix)
+            removed = indexed - sources.keys()
+            added = [digest for digest in sources if digest not in indexed]
+            if removed or added:
+                try:
+                    writer = ix.writer(timeout=timeout)
+                except LockError as exc:
+                    raise IndexBusyError(
+                        f"Another process holds the writer of {path}. "
+                        "Wait for it to finish, then run: halonotes index"
+                    ) from exc
+                with writer:
+                    for digest in removed:
+                        writer.delete_by_term("digest", digest)
+                    for digest in added:
+                        writer.add_document(**sources[digest].document(digest))
+        finally:
+            ix.close()
+    report = IndexReport(
+        path=path,
+        added=len(added),
+        removed=len(removed),
+        total=len(sources),
+        seconds=time.perf_counter() - started,
+        rebuilt=False,
+    )
+    log.info("%s", report.summary())
+    return report

@@ -1,0 +1,187 @@
+"""Document sets as bit masks, and the per-generation tables that filters and facets read.
+
+Whoosh's grouping and filter machinery runs a Python loop per document per facet, which made
+one faceted search cost several times an SQLite query. Here each facet value is a bit mask over
+document numbers, built once per index generation; a filter is an AND of masks and a facet
+count is ``(results & value).bit_count()`` on a byte range, which Python does in C.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterable
+
+from whoosh.idsets import DocIdSet
+
+from crawler.versions import version_key
+from index.schema import KIND_EPISODE, KIND_FEATURE, KIND_RELEASE_NOTE, TAG_FIELDS
+
+
+def mask_of(docnums: Iterable[int], size: int) -> int:
+    """A bit mask with the bit of each document number set."""
+    bits = bytearray((size >> 3) + 1)
+    for docnum in docnums:
+        bits[docnum >> 3] |= 1 << (docnum & 7)
+    return int.from_bytes(bits, "little")
+
+
+class MaskDocs(DocIdSet):
+    """A bit mask as the document set Whoosh's collector accepts as a filter."""
+
+    def __init__(self, mask: int, size: int):
+        self._bytes = mask.to_bytes((size >> 3) + 1, "little")
+        self._count = mask.bit_count()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __contains__(self, docnum: int) -> bool:
+        return bool(self._bytes[docnum >> 3] >> (docnum & 7) & 1)
+
+    def __iter__(self):
+        for index, byte in enumerate(self._bytes):
+            while byte:
+                low = byte & -byte
+                yield (index << 3) + low.bit_length() - 1
+                byte ^= low
+
+
+class FacetValue:
+    """One facet value's documents, kept as the byte range of the mask that has bits set."""
+
+    __slots__ = ("count", "high", "low", "mask")
+
+    def __init__(self, docnums: list[int]):
+        self.low = min(docnums) >> 3
+        self.high = (max(docnums) >> 3) + 1
+        bits = bytearray(self.high - self.low)
+        for docnum in docnums:
+            bits[(docnum >> 3) - self.low] |= 1 << (docnum & 7)
+        self.mask = int.from_bytes(bits, "little")
+        self.count = len(set(docnums))
+
+    def full_mask(self) -> int:
+        """The value's documents as a mask over the whole index."""
+        return self.mask << (self.low * 8)
+
+    def count_in(self, results: bytes) -> int:
+        """How many of the value's documents are set in ``results`` (a mask's bytes)."""
+        window = int.from_bytes(results[self.low : self.high], "little")
+        return (window & self.mask).bit_count()
+
+
+class Tables:
+    """Everything searches read besides postings, for one generation of one index folder."""
+
+    def __init__(self, searcher):
+        reader = searcher.reader()
+        self.size = reader.doc_count_all()
+        kinds = {kind: self._docs(searcher, "kind", kind) for kind in _KINDS}
+        self.features = mask_of(kinds[KIND_FEATURE], self.size)
+        self.release_notes = mask_of(kinds[KIND_RELEASE_NOTE], self.size)
+        self.feature_docs = kinds[KIND_FEATURE]
+        self.release_note_docs = kinds[KIND_RELEASE_NOTE]
+        self.version_key = self._column(reader, "version_key", "q")
+        self.episode = self._column(reader, "episode", "i")
+        self.seconds = self._column(reader, "seconds", "i")
+        self.position = self._column(reader, "position", "i")
+        self.values: dict[str, dict[str, FacetValue]] = {}
+        for fieldname in ("version", *TAG_FIELDS):
+            self.values[fieldname] = self._values(searcher, fieldname)
+        self.version_keys = {v: version_key(v) for v in self.values["version"]}
+        by_episode: dict[int, list[int]] = {}
+        for docnum in self.feature_docs:
+            by_episode.setdefault(self.episode[docnum], []).append(docnum)
+        self.values["episode"] = {str(n): FacetValue(docs) for n, docs in by_episode.items() if n}
+        self.episodes: dict[int, dict] = {}
+        for docnum in kinds[KIND_EPISODE]:
+            record = json.loads(searcher.stored_fields(docnum)["record"])
+            self.episodes[record["episode"]] = record
+        self._orders: dict[str, list[int]] = {}
+        self._term_masks: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _docs(searcher, fieldname: str, text: str) -> list[int]:
+        reader = searcher.reader()
+        if (fieldname, text) not in reader:
+            return []
+        return list(reader.postings(fieldname, text).all_ids())
+
+    def _values(self, searcher, fieldname: str) -> dict[str, FacetValue]:
+        values = {}
+        for term in searcher.reader().lexicon(fieldname):
+            text = term.decode("utf-8")
+            docs = self._docs(searcher, fieldname, text)
+            if docs:
+                values[text] = FacetValue(docs)
+        return values
+
+    def _column(self, reader, fieldname: str, typecode: str) -> array:
+        if not reader.has_column(fieldname):
+            return array(typecode, bytes(self.size * array(typecode).itemsize))
+        return array(typecode, reader.column_reader(fieldname))
+
+    def order(self, sort: str) -> list[int]:
+        """Feature document numbers in a sort order (computed once per generation)."""
+        if sort not in self._orders:
+            episode, position = self.episode, self.position
+            if sort == "version":
+                vkey = self.version_key
+
+                def key(d):
+                    return (-vkey[d], -episode[d], position[d])
+            elif sort == "timestamp":
+                seconds = self.seconds
+
+                def key(d):
+                    return (-episode[d], seconds[d], position[d])
+            else:
+
+                def key(d):
+                    return (-episode[d], position[d])
+
+            self._orders[sort] = sorted(self.feature_docs, key=key)
+        return self._orders[sort]
+
+    def term_mask(self, searcher, key: tuple, docs) -> int:
+        """The documents a term or phrase matches, cached for this generation.
+
+        ``docs`` is called (with no arguments) to list the document numbers on a cache miss.
+        """
+        with self._lock:
+            mask = self._term_masks.get(key)
+            if mask is not None:
+                self._term_masks.move_to_end(key)
+                return mask
+        mask = mask_of(docs(), self.size)
+        with self._lock:
+            self._term_masks[key] = mask
+            while len(self._term_masks) > TERM_CACHE_SIZE:
+                self._term_masks.popitem(last=False)
+        return mask
+
+    def mask_bytes(self, mask: int) -> bytes:
+        """A mask as bytes, for facet counting and membership tests."""
+        return mask.to_bytes((self.size >> 3) + 1, "little")
+
+    def counts(self, fieldname: str, results: bytes) -> dict[str, int]:
+        """Counts of each value of a facet among the documents set in ``results``."""
+        counts = {}
+        for value, facet in self.values.get(fieldname, {}).items():
+            count = facet.count_in(results)
+            if count:
+                counts[value] = count
+        return counts
+
+    def value_mask(self, fieldname: str, value: str) -> int:
+        """The documents carrying one facet value (0 when none do)."""
+        facet = self.values.get(fieldname, {}).get(value)
+        return facet.full_mask() if facet else 0
+
+
+_KINDS = (KIND_FEATURE, KIND_RELEASE_NOTE, KIND_EPISODE)
+TERM_CACHE_SIZE = 2048  # words and phrases whose document masks a generation keeps

@@ -1,0 +1,321 @@
+"""The query language admins type, read into plain parts before Whoosh sees anything.
+
+Whoosh's own parser mangles ticket numbers, versions and timestamps (``49:41`` looks like a
+field name) and raises on stray syntax, so the text is tokenised here: words (AND), quoted
+phrases, ``prefix*``, ``-excluded`` words, ticket numbers (``1085470``, ``#1085470``),
+timestamps, versions (``v2.212``) and filters (``version:2.208..2.214``, ``version:>=2.212``,
+``episode:18``, ``area:billing``, ``integration:xero``, ``flag:caution``). Anything that cannot
+be read as one of those is searched as plain words, with a notice saying so; nothing raises.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from crawler.errors import QueryError
+from crawler.records import FLAGS, timestamp_seconds
+from crawler.versions import canonical_version, version_key
+from index.areas import resolve_area, resolve_integration
+from index.model import SearchRequest
+
+MAX_QUERY_CHARS = 300  # longer queries are cut (and the result says so)
+MAX_TERMS = 24  # words, phrases and filters read from one query
+MAX_PREFIXES = 4  # prefix* words per query; more are searched as plain words
+MIN_PREFIX = 2  # letters before a "*"
+MAX_PAGE = 500
+MAX_PAGE_SIZE = 100
+SORTS = ("relevance", "version", "newest", "timestamp")
+
+_TOKEN = re.compile(
+    r'(?P<neg>-)?"(?P<phrase>[^"]*)"'  # "quoted phrase"
+    r"|(?P<stray>\")"  # an unbalanced quote
+    r"|(?P<word>\S+)"
+)
+_TICKET = re.compile(r"#?(\d{4,9})")
+_TIMESTAMP = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+_VERSION_WORD = re.compile(r"v\d{1,2}\.\d{1,3}(?:\.\d{1,4})?", re.IGNORECASE)
+_FILTER = re.compile(r"(?P<name>[A-Za-z_]+):(?P<value>.+)")
+_RANGE = re.compile(r"(?P<low>[\w.]*?)\.\.(?P<high>[\w.]*)|(?P<op>>=|<=|>|<)(?P<bound>.+)")
+_FLAG_NAMES = {flag.replace("_", "-"): flag for flag in FLAGS} | {flag: flag for flag in FLAGS}
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word or phrase of the query."""
+
+    text: str
+    phrase: bool = False
+    prefix: bool = False
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class VersionRange:
+    """A range of versions in release order; either end may be open."""
+
+    low_key: int | None = None
+    high_key: int | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+
+    def contains(self, key: int) -> bool:
+        """True when a version key falls inside the range."""
+        if self.low_key is not None and (
+            key < self.low_key or (key == self.low_key and not self.low_inclusive)
+        ):
+            return False
+        return not (
+            self.high_key is not None
+            and (key > self.high_key or (key == self.high_key and not self.high_inclusive))
+        )
+
+
+@dataclass
+class ParsedQuery:
+    """What a query's text asks for."""
+
+    words: list[Word] = field(default_factory=list)
+    tickets: list[str] = field(default_factory=list)
+    timestamps: list[str] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)  # exact versions (all must match)
+    ranges: list[VersionRange] = field(default_factory=list)
+    episodes: list[int] = field(default_factory=list)
+    areas: list[str] = field(default_factory=list)
+    integrations: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def has_text(self) -> bool:
+        """True when the query has words or phrases to match."""
+        return any(not word.negated for word in self.words)
+
+    @property
+    def only_lookups(self) -> bool:
+        """True when the query is nothing but ticket numbers or timestamps."""
+        return bool(self.tickets or self.timestamps) and not self.words
+
+
+def _version_range(value: str) -> VersionRange | None:
+    """Read ``2.208..2.214``, ``2.208..``, ``..2.214``, ``>=2.212`` and the like, or None."""
+    match = _RANGE.fullmatch(value)
+    if not match:
+        return None
+    if match.group("op"):
+        canonical = canonical_version(match.group("bound"))
+        if canonical is None:
+            return None
+        key = version_key(canonical)
+        op = match.group("op")
+        if op.startswith(">"):
+            return VersionRange(low_key=key, low_inclusive=op == ">=")
+        return VersionRange(high_key=key, high_inclusive=op == "<=")
+    low, high = match.group("low").strip(), match.group("high").strip()
+    if not low and not high:
+        return None
+    low_version = canonical_version(low) if low else None
+    high_version = canonical_version(high) if high else None
+    if (low and low_version is None) or (high and high_version is None):
+        return None
+    low_key = version_key(low_version) if low_version else None
+    high_key = version_key(high_version) if high_version else None
+    if low_key is not None and high_key is not None and low_key > high_key:
+        low_key, high_key = high_key, low_key
+    return VersionRange(low_key=low_key, high_key=high_key)
+
+
+def _read_filter(name: str, value: str, parsed: ParsedQuery) -> bool:
+    """Apply one ``name:value`` filter; False when it cannot be read."""
+    name = name.lower()
+    if name in ("version", "v"):
+        canonical = canonical_version(value)
+        if canonical:
+            parsed.versions.append(canonical)
+            return True
+        found = _version_range(value)
+        if found:
+            parsed.ranges.append(found)
+            return True
+        return False
+    if name in ("episode", "ep"):
+        if value.isdigit() and len(value) <= 6:
+            parsed.episodes.append(int(value))
+            return True
+        return False
+    if name in ("ticket", "id"):
+        match = _TICKET.fullmatch(value)
+        if match:
+            parsed.tickets.append(match.group(1))
+            return True
+        return False
+    if name == "area":
+        slug = resolve_area(value)
+        if slug:
+            parsed.areas.append(slug)
+        return bool(slug)
+    if name == "integration":
+        slug = resolve_integration(value)
+        if slug:
+            parsed.integrations.append(slug)
+        return bool(slug)
+    if name == "flag":
+        flag = _FLAG_NAMES.get(value.lower().replace(" ", "-"))
+        if flag:
+            parsed.flags.append(flag)
+        return bool(flag)
+    return False
+
+
+def _plain_words(text: str) -> list[Word]:
+    return [Word(part) for part in re.findall(r"\w+", text)]
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Read a query's text into words, lookups and filters; never raises."""
+    parsed = ParsedQuery()
+    text = (text or "").replace("\x00", " ")
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        parsed.notices.append(f"The query was cut to its first {MAX_QUERY_CHARS} characters.")
+    prefixes = 0
+    unreadable: list[str] = []
+    for count, match in enumerate(_TOKEN.finditer(text)):
+        if count >= MAX_TERMS:
+            parsed.notices.append(f"Only the first {MAX_TERMS} words of the query were used.")
+            break
+        if match.group("stray"):
+            unreadable.append('"')
+            continue
+        if match.group("phrase") is not None:
+            phrase = " ".join(re.findall(r"\w+", match.group("phrase")))
+            if phrase:
+                parsed.words.append(Word(phrase, phrase=True, negated=bool(match.group("neg"))))
+            continue
+        token = match.group("word")
+        negated = token.startswith("-") and len(token) > 1
+        if negated:
+            token = token[1:]
+        if (ticket := _TICKET.fullmatch(token)) and not negated:
+            parsed.tickets.append(ticket.group(1))
+        elif _TIMESTAMP.fullmatch(token) and timestamp_seconds(token) is not None and not negated:
+            parsed.timestamps.append(token)
+        elif _VERSION_WORD.fullmatch(token) and canonical_version(token) and not negated:
+            parsed.versions.append(canonical_version(token))
+        elif (found := _FILTER.fullmatch(token)) and not negated:
+            if not _read_filter(found.group("name"), found.group("value"), parsed):
+                unreadable.append(token)
+                parsed.words.extend(_plain_words(token))
+        elif token.endswith("*") and re.fullmatch(r"\w+\*+", token):
+            stem = token.rstrip("*")
+            if len(stem) >= MIN_PREFIX and prefixes < MAX_PREFIXES:
+                prefixes += 1
+                parsed.words.append(Word(stem, prefix=True, negated=negated))
+            else:
+                unreadable.append(token)
+                parsed.words.append(Word(stem, negated=negated))
+        else:
+            words = _plain_words(token)
+            if token.strip("\"'*?()[]{}+~^!:\\/") != token and words:
+                unreadable.append(token)
+            if len(words) > 1:
+                parsed.words.append(Word(" ".join(w.text for w in words), phrase=True))
+            elif words:
+                parsed.words.append(replace(words[0], negated=negated))
+    if unreadable:
+        shown = " ".join(unreadable[:3])
+        parsed.notices.append(f"Could not read {shown} as search syntax; searched for the words.")
+    return parsed
+
+
+def request_filters(request: SearchRequest, parsed: ParsedQuery) -> ParsedQuery:
+    """Add the request's own filters (URL or CLI parameters) to a parsed query."""
+    if request.version:
+        parsed.versions.append(request.version)
+    if request.version_from or request.version_to:
+        parsed.ranges.append(
+            VersionRange(
+                low_key=version_key(request.version_from) if request.version_from else None,
+                high_key=version_key(request.version_to) if request.version_to else None,
+            )
+        )
+    if request.episode is not None:
+        parsed.episodes.append(request.episode)
+    if request.area:
+        parsed.areas.append(request.area)
+    if request.integration:
+        parsed.integrations.append(request.integration)
+    if request.flag:
+        parsed.flags.append(request.flag)
+    return parsed
+
+
+def _int(args: Mapping[str, str], name: str, *, default: int, low: int, high: int) -> int:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"\d{1,9}", raw):
+        raise QueryError(f"{name} must be a whole number from {low} to {high}, not {raw[:20]!r}.")
+    value = int(raw)
+    if not low <= value <= high:
+        raise QueryError(f"{name} must be from {low} to {high}, not {value}.")
+    return value
+
+
+def _version_param(args: Mapping[str, str], name: str, *aliases: str) -> str | None:
+    raw = next((args[n] for n in (name, *aliases) if args.get(n)), "").strip()
+    if not raw:
+        return None
+    canonical = canonical_version(raw)
+    if canonical is None:
+        raise QueryError(f"{name} must be a HaloPSA version such as 2.212, not {raw[:20]!r}.")
+    return canonical
+
+
+def parse_request(args: Mapping[str, str]) -> SearchRequest:
+    """Validate search parameters from a URL or the command line into a SearchRequest.
+
+    Args:
+        args: ``q``, ``version``, ``from`` and ``to`` (or ``version_from``, ``version_to``),
+            ``episode``, ``area``, ``integration``, ``flag``, ``sort``, ``page``, ``page_size``
+            (all optional strings; other keys are ignored).
+
+    Returns:
+        The request, with versions canonical and numbers converted.
+
+    Raises:
+        QueryError: a parameter is invalid; the message says which and what is allowed.
+    """
+    q = args.get("q") or ""
+    if len(q) > 4 * MAX_QUERY_CHARS:
+        raise QueryError(f"The query is too long: keep it under {MAX_QUERY_CHARS} characters.")
+    sort = (args.get("sort") or "relevance").strip().lower()
+    if sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort[:20]!r}.")
+    area = (args.get("area") or "").strip() or None
+    if area is not None and (area := resolve_area(area)) is None:
+        raise QueryError(f"Unknown area {args.get('area', '')[:40]!r}.")
+    integration = (args.get("integration") or "").strip() or None
+    if integration is not None and (integration := resolve_integration(integration)) is None:
+        raise QueryError(f"Unknown integration {args.get('integration', '')[:40]!r}.")
+    flag = (args.get("flag") or "").strip() or None
+    if flag is not None and (flag := _FLAG_NAMES.get(flag.lower())) is None:
+        raise QueryError(f"flag must be one of {', '.join(FLAGS)}.")
+    episode_raw = (args.get("episode") or "").strip()
+    episode = None
+    if episode_raw:
+        episode = _int(args, "episode", default=0, low=1, high=999_999)
+    return SearchRequest(
+        q=q.strip(),
+        version=_version_param(args, "version"),
+        version_from=_version_param(args, "from", "version_from"),
+        version_to=_version_param(args, "to", "version_to"),
+        episode=episode,
+        area=area,
+        integration=integration,
+        flag=flag,
+        sort=sort,
+        page=_int(args, "page", default=1, low=1, high=MAX_PAGE),
+        page_size=_int(args, "page_size", default=20, low=1, high=MAX_PAGE_SIZE),
+    )

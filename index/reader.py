@@ -1,0 +1,595 @@
+"""The query API: IndexReader answers searches with plain dataclasses from index.model.
+
+Thread-safe by construction: each thread keeps its own Whoosh searcher and refreshes it at the
+start of every call (a searcher shared between threads returns wrong results). What every
+thread reads alike (facet masks, sort orders, episode records) lives in ``Tables``, built once
+per index generation and never changed after.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.query import And, AndNot, NullQuery, Phrase, Query, Term
+from whoosh.query.compound import DefaultOr as Or
+
+from crawler.errors import IndexMissingError, QueryError
+from crawler.versions import canonical_version, version_key
+from index.build import index_path
+from index.facets import MaskDocs, Tables, mask_of
+from index.model import EpisodeInfo, FacetCount, Hit, ResultPage, SearchRequest
+from index.query import ParsedQuery, VersionRange, Word, parse_query, request_filters
+from index.schema import KIND_FEATURE, TEXT_FIELDS, text_analyzer
+from index.snippets import snippet, video_at
+
+log = logging.getLogger(__name__)
+
+FACETS = ("version", "episode", "area", "integration", "flag")
+_FACET_FIELDS = {"version": "version", "episode": "episode", "area": "areas"}
+_FACET_FIELDS |= {"integration": "integrations", "flag": "flags"}
+MAX_PREFIX_TERMS = 64  # terms one prefix* may expand to (the most frequent are kept)
+TICKET_BOOST = 1000.0  # a ticket number in a query puts that ticket first
+RESULT_CACHE_SIZE = 256
+MAX_KEYS = 500  # keys in one features_by_keys call
+SCORE_ALL_LIMIT = 2_000  # above this many results, Whoosh's own top-N collector ranks them
+
+
+def _word_docs(reader, text: str):
+    """Document numbers having the analysed term ``text`` in any full-text field."""
+
+    def docs():
+        for name in TEXT_FIELDS:
+            if (name, text) in reader:
+                yield from reader.postings(name, text).all_ids()
+
+    return docs
+
+
+class _TextQuery:
+    """A parsed query's words as a Whoosh query (for scores) and a document mask (for counts)."""
+
+    def __init__(self, searcher, tables: Tables, parsed: ParsedQuery):
+        self.terms: set[str] = set()
+        self.prefixes: list[str] = []
+        self.missing: list[Word] = []  # plain words with no hits anywhere
+        self._searcher, self._tables = searcher, tables
+        positive: list[tuple[Query, int]] = []
+        negative: list[tuple[Query, int]] = []
+        for word in parsed.words:
+            clause = self._clause(word)
+            if clause is not None:
+                (negative if word.negated else positive).append(clause)
+        self.query: Query | None = None
+        self.mask = tables.features
+        for _query, mask in positive:
+            self.mask &= mask
+        for _query, mask in negative:
+            self.mask &= ~mask
+        if positive:
+            queries = [q for q, _mask in positive]
+            self.query = And(queries) if len(queries) > 1 else queries[0]
+            if negative:
+                self.query = AndNot(self.query, Or([q for q, _mask in negative]))
+        elif negative:
+            self.query = AndNot(Term("kind", KIND_FEATURE), Or([q for q, _mask in negative]))
+
+    def _term_mask(self, text: str) -> int:
+        reader = self._searcher.reader()
+        return self._tables.term_mask(self._searcher, ("term", text), _word_docs(reader, text))
+
+    def _clause(self, word: Word) -> tuple[Query, int] | None:
+        if word.prefix:
+            return self._prefix(word)
+        tokens = [t.text for t in text_analyzer()(word.text)]
+        if not tokens:
+            return None  # only stop words
+        if not word.negated:
+            self.terms.update(tokens)
+        if len(tokens) == 1:
+            mask = self._term_mask(tokens[0])
+            if not mask and not word.negated:
+                self.missing.append(word)
+            return Or([Term(name, tokens[0]) for name in TEXT_FIELDS]), mask
+        query = Or([Phrase(name, tokens) for name in TEXT_FIELDS])
+        searcher = self._searcher
+        mask = self._tables.term_mask(
+            searcher, ("phrase", *tokens), lambda: searcher.docs_for_query(query)
+        )
+        return query, mask
+
+    def _prefix(self, word: Word) -> tuple[Query, int]:
+        # Stems are indexed, so "invoicing*" looks for the stem "invoic" as well as "invoicing".
+        reader = self._searcher.reader()
+        starts = {word.text.lower()}
+        starts.update(t.text for t in text_analyzer()(word.text))
+        found: dict[str, int] = {}
+        for name in TEXT_FIELDS:
+            for start in starts:
+                for count, term in enumerate(reader.expand_prefix(name, start)):
+                    if count > 4 * MAX_PREFIX_TERMS:
+                        break
+                    text = term.decode("utf-8") if isinstance(term, bytes) else term
+                    found[text] = found.get(text, 0) + reader.doc_frequency(name, text)
+        # Bound "a*"-style storms: keep the most frequent expansions.
+        kept = sorted(found, key=found.get, reverse=True)[:MAX_PREFIX_TERMS]
+        if not word.negated:
+            self.prefixes.extend(starts)
+        if not kept:
+            return NullQuery, 0
+        mask = 0
+        for text in kept:
+            mask |= self._term_mask(text)
+        return Or([Term(name, text) for text in kept for name in TEXT_FIELDS]), mask
+
+
+class IndexReader:
+    """Searches the index in ``data_dir/index``; safe to share between threads."""
+
+    def __init__(self, data_dir: Path | str, *, cache_size: int = RESULT_CACHE_SIZE):
+        """Open the index, or raise IndexMissingError naming the fix."""
+        self.data_dir = Path(data_dir)
+        self._link = index_path(self.data_dir)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._indexes: dict[str, object] = {}
+        self._tables: dict[tuple[str, int], Tables] = {}
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_size = cache_size
+        self._searcher()
+
+    # --- searchers and per-generation tables ----------------------------------------------
+
+    def _target(self) -> str:
+        target = os.path.realpath(self._link)
+        if not whoosh_index.exists_in(target):
+            raise IndexMissingError(f"No search index at {self._link}. Run: halonotes index")
+        return target
+
+    def _open(self, target: str):
+        with self._lock:
+            ix = self._indexes.get(target)
+            if ix is None:
+                ix = whoosh_index.open_dir(target)
+                # Only the current folder's index object is kept; old searchers keep theirs.
+                self._indexes = {target: ix}
+            return ix
+
+    def _searcher(self):
+        """This thread's searcher, refreshed to the latest committed generation."""
+        for attempt in range(3):
+            target = self._target()
+            local = self._local
+            searcher = getattr(local, "searcher", None)
+            try:
+                if searcher is not None and local.target == target:
+                    searcher = searcher.refresh()
+                else:
+                    if searcher is not None:
+                        searcher.close()
+                    searcher = self._open(target).searcher()
+            except (OSError, whoosh_index.EmptyIndexError):
+                # A rebuild swapped the folder between reading the link and opening it.
+                local.searcher = None
+                if attempt == 2:
+                    raise
+                continue
+            local.searcher, local.target = searcher, target
+            return searcher
+        raise IndexMissingError(f"No search index at {self._link}. Run: halonotes index")
+
+    def _state(self) -> tuple[object, Tables, tuple[str, int]]:
+        searcher = self._searcher()
+        ident = (self._local.target, searcher.reader().generation())
+        tables = self._tables.get(ident)
+        if tables is None:
+            with self._lock:
+                tables = self._tables.get(ident)
+                if tables is None:
+                    tables = Tables(searcher)
+                    self._tables = {ident: tables}
+        return searcher, tables, ident
+
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever the index does (for ETags)."""
+        searcher = self._searcher()
+        name = os.path.basename(self._local.target)
+        serial = int(name.rsplit(".", 1)[-1]) if name.rsplit(".", 1)[-1].isdigit() else 0
+        return serial * 1_000_000 + searcher.reader().generation()
+
+    @property
+    def last_modified(self) -> datetime:
+        """When the index last changed (timezone-aware UTC)."""
+        searcher = self._searcher()
+        generation = searcher.reader().generation()
+        toc = Path(self._local.target) / f"_MAIN_{generation}.toc"
+        try:
+            stamp = toc.stat().st_mtime
+        except OSError:
+            stamp = Path(self._local.target).stat().st_mtime
+        return datetime.fromtimestamp(int(stamp), tz=UTC)
+
+    # --- turning documents into hits --------------------------------------------------------
+
+    def _hit(self, searcher, tables: Tables, docnum: int, *, score: float = 0.0, text=None) -> Hit:
+        record = json.loads(searcher.stored_fields(docnum)["record"])
+        episode = tables.episodes.get(record.get("episode")) or {}
+        terms, prefixes = (text.terms, tuple(text.prefixes)) if text else (set(), ())
+        texts = [record.get("summary", ""), "\n".join(record.get("bullets", ())), record["title"]]
+        return Hit(
+            key=record["key"],
+            title=record["title"],
+            url=record["url"],
+            episode=record.get("episode"),
+            ticket_id=record.get("ticket_id"),
+            version=record.get("version"),
+            timestamp=record.get("timestamp"),
+            seconds=record.get("seconds"),
+            aliases=tuple(record.get("aliases", ())),
+            summary=record.get("summary", ""),
+            bullets=tuple(record.get("bullets", ())),
+            flags=tuple(record.get("flags", ())),
+            highlighted=bool(record.get("highlighted")),
+            position=record.get("position", 0),
+            areas=tuple(record.get("areas", ())),
+            integrations=tuple(record.get("integrations", ())),
+            episode_title=episode.get("title"),
+            episode_date=episode.get("date"),
+            video_url=episode.get("video_url"),
+            video_at=video_at(episode.get("video_url"), record.get("seconds")),
+            snippet=snippet(texts, frozenset(terms), prefixes),
+            score=float(score),
+        )
+
+    def _hits(self, docnums: Iterable[int]) -> list[Hit]:
+        searcher, tables, _ident = self._state()
+        return [self._hit(searcher, tables, d) for d in docnums]
+
+    # --- search ------------------------------------------------------------------------------
+
+    def _filter_mask(self, tables: Tables, parsed: ParsedQuery) -> int:
+        mask = tables.features
+        for version in parsed.versions:
+            mask &= tables.value_mask("version", version)
+        for wanted in parsed.ranges:
+            in_range = 0
+            for version, key in tables.version_keys.items():
+                if wanted.contains(key):
+                    in_range |= tables.value_mask("version", version)
+            mask &= in_range
+        for number in parsed.episodes:
+            mask &= tables.value_mask("episode", str(number))
+        for fieldname, values in (
+            ("areas", parsed.areas),
+            ("integrations", parsed.integrations),
+            ("flags", parsed.flags),
+        ):
+            for value in values:
+                mask &= tables.value_mask(fieldname, value)
+        return mask
+
+    @staticmethod
+    def _lookup_query(parsed: ParsedQuery) -> Query | None:
+        terms = [Term("ticket_id", t) for t in parsed.tickets]
+        terms += [Term("timestamp", t) for t in parsed.timestamps]
+        if not terms:
+            return None
+        return (
+            Or(terms, boost=TICKET_BOOST) if len(terms) > 1 else terms[0].with_boost(TICKET_BOOST)
+        )
+
+    def _facets(self, tables: Tables, results: bytes) -> dict[str, list[FacetCount]]:
+        facets = {}
+        for name in FACETS:
+            counts = tables.counts(_FACET_FIELDS[name], results)
+            if name == "version":
+                ordered = sorted(counts, key=lambda v: tables.version_keys.get(v, 0), reverse=True)
+            elif name == "episode":
+                ordered = sorted(counts, key=int, reverse=True)
+            else:
+                ordered = sorted(counts, key=lambda v: (-counts[v], v))
+            facets[name] = [FacetCount(value, counts[value]) for value in ordered]
+        return facets
+
+    def _suggest(self, searcher, text: _TextQuery, request: SearchRequest) -> str | None:
+        """The query with each word that has no hits replaced by a close word that has."""
+        if not text.missing:
+            return None
+        reader = searcher.reader()
+        suggestion = request.q
+        for word in text.missing:
+            stem = text_analyzer()(word.text).__next__().text
+            best, best_count = None, 0
+            for name in ("title", "summary"):
+                distance = 1 if len(stem) <= 4 else 2
+                for term in reader.terms_within(name, stem, distance, prefix=1):
+                    count = reader.doc_frequency(name, term)
+                    if count > best_count:
+                        best, best_count = term, count
+            if best is None:
+                return None
+            surface = self._surface(searcher, best) or best
+            suggestion = suggestion.replace(word.text, surface, 1)
+        return suggestion if suggestion != request.q else None
+
+    @staticmethod
+    def _surface(searcher, stem: str) -> str | None:
+        """A word as written in the index's text whose stem is ``stem`` ("invoic" -> "invoice")."""
+        for name in ("title", "summary"):
+            for docnum in searcher.docs_for_query(Term(name, stem)):
+                record = json.loads(searcher.stored_fields(docnum)["record"])
+                text = record.get(name) or ""
+                for token in text_analyzer()(text, chars=True):
+                    if token.text == stem:
+                        return text[token.startchar : token.endchar].lower()
+                break
+        return None
+
+    def search(self, request: SearchRequest) -> ResultPage:
+        """Run one search: the page of hits, the total, facet counts, suggestion and notice.
+
+        Args:
+            request: from ``parse_request``; its query text is read by ``parse_query`` and never
+                makes this raise.
+
+        Returns:
+            The page; ``notice`` says when part of the query was read as plain words.
+        """
+        searcher, tables, ident = self._state()
+        cache_key = (request, ident)
+        with self._lock:
+            cached = self._cache.get(cache_key)
+            if cached is not None:
+                self._cache.move_to_end(cache_key)
+                return cached
+        page = self._search(searcher, tables, request)
+        if self._cache_size:
+            with self._lock:
+                self._cache[cache_key] = page
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return page
+
+    def _search(self, searcher, tables: Tables, request: SearchRequest) -> ResultPage:
+        parsed = request_filters(request, parse_query(request.q))
+        notices = list(parsed.notices)
+        allowed = self._filter_mask(tables, parsed)
+        text = _TextQuery(searcher, tables, parsed)
+        lookup = self._lookup_query(parsed)
+        query = text.query
+        results = allowed & text.mask
+        if lookup is not None:
+            found = mask_of(searcher.docs_for_query(lookup), tables.size) & allowed
+            if parsed.only_lookups:
+                if found:
+                    query, results = lookup, found
+                else:
+                    # No such ticket: the number may be a word ("2021", "365").
+                    parsed.words.extend(Word(t) for t in parsed.tickets)
+                    text = _TextQuery(searcher, tables, parsed)
+                    query, results = text.query, allowed & text.mask
+            elif query is not None:
+                query, results = Or([query, lookup]), results | found
+        suggestion = None
+        if not results and text.missing:
+            suggestion = self._suggest(searcher, text, request)
+            if suggestion:
+                retry_text = _TextQuery(
+                    searcher, tables, request_filters(request, parse_query(suggestion))
+                )
+                if retry_text.query is not None:
+                    retried = allowed & retry_text.mask
+                    if retried:
+                        notices.append(
+                            f"No features matched {request.q!r}; "
+                            f"showing results for {suggestion!r}."
+                        )
+                        results, text, query = retried, retry_text, retry_text.query
+        result_bytes = tables.mask_bytes(results)
+        total = results.bit_count()
+        start = (request.page - 1) * request.page_size
+        if query is not None and request.sort == "relevance" and total:
+            limit = min(start + request.page_size, total)
+            scored = self._top(searcher, tables, query, results, limit)[start:]
+        else:
+            scored = []
+            skipped = 0
+            for docnum in tables.order(request.sort):
+                if result_bytes[docnum >> 3] >> (docnum & 7) & 1:
+                    if skipped < start:
+                        skipped += 1
+                        continue
+                    scored.append((docnum, 0.0))
+                    if len(scored) == request.page_size:
+                        break
+        hits = [self._hit(searcher, tables, d, score=s, text=text) for d, s in scored]
+        return ResultPage(
+            request=request,
+            hits=hits,
+            total=total,
+            facets=self._facets(tables, result_bytes),
+            suggestion=suggestion,
+            notice=" ".join(notices) or None,
+        )
+
+    @staticmethod
+    def _top(searcher, tables: Tables, query: Query, results: int, limit: int):
+        """The ``limit`` best-scoring (docnum, score) pairs among the documents in ``results``.
+
+        Scoring only the documents that passed the filters (skipping the matcher to each) is
+        much cheaper than letting Whoosh score every match and drop the filtered ones.
+        """
+        docs = list(MaskDocs(results, tables.size))
+        if len(docs) > SCORE_ALL_LIMIT:
+            top = searcher.search(query, filter=MaskDocs(results, tables.size), limit=limit)
+            return [(hit.docnum, hit.score) for hit in top]
+        context = searcher.context()
+        scored = []
+        index = 0
+        for sub, offset in searcher.leaf_searchers():
+            end = offset + sub.doc_count_all()
+            matcher = query.matcher(sub, context)
+            while index < len(docs) and docs[index] < end:
+                docnum = docs[index] - offset
+                index += 1
+                if matcher.is_active() and matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                if matcher.is_active() and matcher.id() == docnum:
+                    scored.append((docnum + offset, matcher.score()))
+        episode, position = tables.episode, tables.position
+        scored.sort(key=lambda item: (-item[1], -episode[item[0]], position[item[0]]))
+        return scored[:limit]
+
+    # --- pages other than search -----------------------------------------------------------
+
+    @staticmethod
+    def _sorted_docs(tables: Tables, mask: int, key) -> list[int]:
+        return sorted(MaskDocs(mask, tables.size), key=key) if mask else []
+
+    def ticket(self, ticket_id: str) -> list[Hit]:
+        """Every record of a ticket: episode discussions newest first, then release notes."""
+        digits = str(ticket_id).lstrip("#").strip()
+        if not digits.isdigit():
+            return []
+        searcher, tables, _ident = self._state()
+        docs = mask_of(searcher.docs_for_query(Term("ticket_id", digits)), tables.size)
+        features = docs & tables.features
+        notes = docs & tables.release_notes
+        episode, position = tables.episode, tables.position
+        ordered = self._sorted_docs(tables, features, lambda d: (-episode[d], position[d]))
+        ordered += self._sorted_docs(tables, notes, lambda d: -tables.version_key[d])
+        return [self._hit(searcher, tables, d) for d in ordered]
+
+    def related(self, hit: Hit, *, limit: int = 5) -> list[Hit]:
+        """Other features most like ``hit`` (shared words, areas and integrations)."""
+        searcher, tables, _ident = self._state()
+        text = " ".join([hit.title, *hit.aliases, hit.summary])
+        words = [w for w, _score in searcher.key_terms_from_text("summary", text, numterms=8)]
+        clauses: list[Query] = [Term(name, w) for w in words for name in ("title", "summary")]
+        clauses += [Term("areas", a, boost=0.5) for a in hit.areas]
+        clauses += [Term("integrations", i, boost=2.0) for i in hit.integrations]
+        if not clauses:
+            return []
+        allowed = tables.features
+        if hit.ticket_id:
+            allowed &= ~mask_of(
+                searcher.docs_for_query(Term("ticket_id", hit.ticket_id)), tables.size
+            )
+        allowed &= ~mask_of(searcher.docs_for_query(Term("key", hit.key)), tables.size)
+        if not allowed:
+            return []
+        results = searcher.search(Or(clauses), filter=MaskDocs(allowed, tables.size), limit=limit)
+        return [self._hit(searcher, tables, r.docnum, score=r.score) for r in results]
+
+    def _episode_info(self, tables: Tables, record: dict) -> EpisodeInfo:
+        facet = tables.values["episode"].get(str(record["episode"]))
+        return EpisodeInfo(
+            episode=record["episode"],
+            title=record.get("title", ""),
+            url=record.get("url", ""),
+            date=record.get("date"),
+            video_url=record.get("video_url"),
+            versions=tuple(record.get("versions", ())),
+            hosts=tuple(record.get("hosts", ())),
+            author=record.get("author"),
+            summary=record.get("summary", ""),
+            notes=tuple(record.get("notes", ())),
+            unparsed_ids=tuple(record.get("unparsed_ids", ())),
+            status=record.get("status", "ok"),
+            feature_count=facet.count if facet else 0,
+        )
+
+    def episodes(self) -> list[EpisodeInfo]:
+        """Every episode, newest first."""
+        _searcher, tables, _ident = self._state()
+        numbers = sorted(tables.episodes, reverse=True)
+        return [self._episode_info(tables, tables.episodes[n]) for n in numbers]
+
+    def episode(self, number: int) -> EpisodeInfo | None:
+        """One episode, or None when the index has no such episode."""
+        _searcher, tables, _ident = self._state()
+        record = tables.episodes.get(number)
+        return self._episode_info(tables, record) if record else None
+
+    def episode_features(self, number: int) -> list[Hit]:
+        """The features of one episode, in the order the video reaches them."""
+        searcher, tables, _ident = self._state()
+        mask = tables.value_mask("episode", str(number)) & tables.features
+        seconds, position = tables.seconds, tables.position
+        ordered = self._sorted_docs(
+            tables, mask, lambda d: (seconds[d] if seconds[d] >= 0 else 1 << 30, position[d])
+        )
+        return [self._hit(searcher, tables, d) for d in ordered]
+
+    def versions(self) -> list[FacetCount]:
+        """Every version with its feature count, in release order (oldest first)."""
+        _searcher, tables, _ident = self._state()
+        counts = tables.counts("version", tables.mask_bytes(tables.features))
+        ordered = sorted(counts, key=lambda v: tables.version_keys.get(v, 0))
+        return [FacetCount(v, counts[v]) for v in ordered]
+
+    def upgrade_path(self, version_from: str, version_to: str) -> list[Hit]:
+        """Features of the versions after ``version_from`` up to and including ``version_to``.
+
+        Raises:
+            QueryError: either version cannot be read.
+        """
+        low, high = canonical_version(version_from), canonical_version(version_to)
+        if low is None or high is None:
+            bad = version_from if low is None else version_to
+            raise QueryError(f"{bad!r} is not a HaloPSA version such as 2.212.")
+        searcher, tables, _ident = self._state()
+        wanted = VersionRange(
+            low_key=version_key(low), high_key=version_key(high), low_inclusive=False
+        )
+        mask = 0
+        for version, key in tables.version_keys.items():
+            if wanted.contains(key):
+                mask |= tables.value_mask("version", version)
+        mask &= tables.features
+        vkey, episode, position = tables.version_key, tables.episode, tables.position
+        ordered = self._sorted_docs(tables, mask, lambda d: (vkey[d], -episode[d], position[d]))
+        return [self._hit(searcher, tables, d) for d in ordered]
+
+    def features_by_keys(self, keys: Iterable[str]) -> list[Hit]:
+        """The features with these store keys, in the given order (unknown keys skipped)."""
+        searcher, tables, _ident = self._state()
+        wanted = tables.features | tables.release_notes
+        hits = []
+        for key in list(keys)[:MAX_KEYS]:
+            for docnum in searcher.docs_for_query(Term("key", key)):
+                if wanted >> docnum & 1:
+                    hits.append(self._hit(searcher, tables, docnum))
+                    break
+        return hits
+
+    def release_notes(self) -> list[Hit]:
+        """Features known only from release notes (no episode), in release order."""
+        searcher, tables, _ident = self._state()
+        vkey = tables.version_key
+        ordered = sorted(tables.release_note_docs, key=lambda d: (vkey[d], d))
+        return [self._hit(searcher, tables, d) for d in ordered]
+
+    def facet_values(self) -> dict[str, list[FacetCount]]:
+        """Every value of each facet over the whole index, with counts."""
+        _searcher, tables, _ident = self._state()
+        return self._facets(tables, tables.mask_bytes(tables.features))
+
+    def newest(self, *, limit: int = 50) -> list[Hit]:
+        """The newest features: newest episode first, then in post order."""
+        searcher, tables, _ident = self._state()
+        return [self._hit(searcher, tables, d) for d in tables.order("newest")[: max(0, limit)]]
+
+    def last_run(self) -> dict | None:
+        """The report of the last import or crawl (``data/last_run.json``), or None."""
+        from crawler.report import read_last_run
+
+        return read_last_run(self.data_dir)
