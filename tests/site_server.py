@@ -5,11 +5,13 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -20,30 +22,39 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass
+class ServedSite:
+    """A running ``halonotes serve``: its base URL, and its output once it has stopped."""
+
+    url: str
+    output: str = ""
+
+
 @contextmanager
-def running_server(data_dir: Path, port: int) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Start ``halonotes serve`` as a subprocess and stop it afterwards; yield its base URL."""
+def running_server(data_dir: Path, port: int) -> Iterator[ServedSite]:
+    """Run ``halonotes serve`` on ``port`` until the block ends, then stop it with SIGTERM."""
     halonotes = Path(sys.executable).with_name("halonotes")
     command = [str(halonotes), "serve", "--port", str(port), "--data", str(data_dir)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(url + "status", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(
-                        f"halonotes serve did not start: {process.stderr.read()}"
-                    ) from None
-                time.sleep(0.1)
-        yield url, process
-    finally:
-        process.terminate()
+    site = ServedSite(f"http://127.0.0.1:{port}/")
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    with urllib.request.urlopen(site.url + "status", timeout=2):
+                        break
+                except (urllib.error.URLError, ConnectionError):
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise AssertionError("halonotes serve did not start") from None
+                    time.sleep(0.1)
+            yield site
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.seek(0)
+            site.output = log.read()

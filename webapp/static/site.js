@@ -16,3 +16,17 @@ document.addEventListener("keydown", function (event) {
     box.select();
   }
 });
+
+// Keep shared search links short: fields left at their defaults are not sent.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.classList || !form.classList.contains("search-form")) {
+    return;
+  }
+  Array.prototype.forEach.call(form.elements, function (field) {
+    var isDefault = field.value === "" || (field.name === "sort" && field.value === "relevance");
+    if (field.name && isDefault) {
+      field.disabled = true;
+    }
+  });
+});

@@ -1,0 +1,86 @@
+"""The site in headless Chromium under `halonotes serve`: search, facet, ticket, video link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from site_data import HOSTILE_TITLE, write_archive
+from site_server import free_port, running_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def test_search_facet_ticket_and_video_link_in_a_real_browser(tmp_path):
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package.")
+    from playwright.sync_api import sync_playwright
+
+    data_dir = tmp_path / "data"
+    write_archive(data_dir)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with running_server(data_dir, free_port()) as site, sync_playwright() as playwright:
+        url = site.url
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1200, "height": 900},
+        )
+        alerts: list[str] = []
+        errors: list[str] = []
+        try:
+            page = context.new_page()
+            page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+            page.on("pageerror", lambda error: errors.append(str(error)))
+
+            page.goto(url)
+            page.locator(".site-footer").click()  # move focus away from the search box
+            page.keyboard.press("/")  # the small script focuses the search box
+            page.keyboard.type("invoice")
+            page.keyboard.press("Enter")
+            page.wait_for_url("**/?q=invoice")  # empty filters are not sent
+            assert page.locator(".card").count() >= 2
+            assert page.locator(".card mark").count() >= 1
+            page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+
+            page.locator(".facets a", has_text="v2.216").click()
+            page.wait_for_url("**version=2.216*")
+            titles = page.locator(".card-title").all_inner_texts()
+            assert titles == ["Invoice PDF export from the preview"]
+            page.screenshot(path=str(ARTIFACTS / "search-facet.png"), full_page=True)
+
+            page.goto(url + "?q=recurring")
+            page.locator(".card-title a", has_text="Preview recurring invoices").click()
+            page.wait_for_url("**/ticket/900101")
+            assert (
+                page.locator("h1").inner_text() == "Preview recurring invoices before they go out"
+            )
+            moment = page.locator(".moments li", has_text="Halo v2.212 and v2.214")
+            href = moment.locator("a.video-link").get_attribute("href")
+            parts = urlsplit(href)
+            assert parts.netloc == "www.youtube.com"
+            query = parse_qs(parts.query)
+            assert query["v"] == ["vid18aaaaaa"]
+            assert query.get("t", [""])[0].rstrip("s") == "198"  # 3:18 into the video
+            page.screenshot(path=str(ARTIFACTS / "ticket.png"), full_page=True)
+
+            page.goto(url + "ticket/900666")
+            assert page.locator("h1").inner_text() == HOSTILE_TITLE
+            page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
+        finally:
+            context.close()
+    assert alerts == []
+    assert errors == []
