@@ -55,6 +55,9 @@ def run_crawl(
     root = logging.getLogger()
     for handler in root.handlers:
         handler.setLevel(max(handler.level, root.level))
+    if root.level > logging.INFO:
+        # Each failed page gets its own line in the summary; the retry log would repeat it.
+        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
     process = CrawlerProcess(settings)
     process.crawl(EpisodeSpider, start_url=start_url, run=run)
     process.start()

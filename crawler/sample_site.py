@@ -148,6 +148,10 @@ class SampleSiteServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
+    def handle_error(self, request, client_address) -> None:
+        """A client that hung up is routine for a crawler's test server: log it quietly."""
+        logger.debug("sample site: connection from %s ended early", client_address[0])
+
     def __enter__(self) -> SampleSiteServer:
         self._thread = threading.Thread(target=self.serve_forever, name="sample-site", daemon=True)
         self._thread.start()

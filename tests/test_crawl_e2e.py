@@ -197,6 +197,23 @@ def test_posts_answering_500_or_hanging_leave_the_store_exactly_as_it_was(server
     assert state["posts"][f"{server.origin}{POSTS[0]}"]["outcome"] == "unchanged"
 
 
+def test_a_deleted_post_is_marked_gone_and_keeps_its_features(server, crawled_data, tmp_path):
+    trimmed_site = tmp_path / "trimmed-site"
+    shutil.copytree(server.site_dir, trimmed_site)
+    (trimmed_site / "thoughts" / "by-the-run-book-episode-55.html").unlink()
+    before = [f for f in jsonl(crawled_data / "features.jsonl") if f["episode"] == 55]
+    original_site, server.site_dir = server.site_dir, trimmed_site
+    try:
+        result = crawl(server, crawled_data)
+    finally:
+        server.site_dir = original_site
+    assert result.returncode == 0, result.stderr
+    assert "HTTP 404, post gone" in result.stderr
+    episodes = {e["episode"]: e for e in jsonl(crawled_data / "episodes.jsonl")}
+    assert episodes[55]["status"] == "gone" and episodes[54]["status"] == "ok"
+    assert [f for f in jsonl(crawled_data / "features.jsonl") if f["episode"] == 55] == before
+
+
 def test_a_post_that_lost_its_features_fails_the_run_and_keeps_its_records(
     server, crawled_data, tmp_path
 ):
