@@ -1,0 +1,151 @@
+"""The JSON API and the CSV export through Flask's test client."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from feed_archive import HOSTILE_FORMULA, HOSTILE_SUMMARY, HOSTILE_TITLE, write_archive
+
+from webapp.app import create_app
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("api")
+    write_archive(data_dir)
+    return create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
+
+
+def get_json(client, url: str, status: int = 200) -> dict:
+    response = client.get(url)
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    return json.loads(response.data)
+
+
+def test_search_json_has_hits_paging_facets_and_suggestion(client):
+    data = get_json(client, "/search.json?q=ticket&page_size=1")
+    assert data["total"] >= 2
+    assert data["page"] == 1
+    assert data["page_count"] == data["total"]
+    assert len(data["hits"]) == 1
+    assert {"key", "title", "ticket_id", "version", "video_at", "page"} <= set(data["hits"][0])
+    assert "version" in data["facets"]
+    assert all({"value", "count"} == set(f) for f in data["facets"]["version"])
+    assert "suggestion" in data
+
+
+def test_search_json_uses_the_same_filters_as_the_search_page(client):
+    data = get_json(client, "/search.json?version=2.222")
+    assert {hit["ticket_id"] for hit in data["hits"]} == {"910004", "910005"}
+    data = get_json(client, "/search.json?episode=31")
+    assert {hit["ticket_id"] for hit in data["hits"]} == {"910006", "910007", "910008"}
+
+
+def test_search_json_suggests_a_spelling(client):
+    data = get_json(client, "/search.json?q=invoise")
+    assert data["suggestion"] == "invoice"
+
+
+def test_hostile_text_is_escaped_in_json(client):
+    response = client.get("/ticket/910002.json")
+    raw = response.get_data(as_text=True)
+    assert "<" not in raw and ">" not in raw
+    feature = json.loads(raw)["features"][0]
+    assert feature["title"] == HOSTILE_TITLE
+    assert feature["summary"] == HOSTILE_SUMMARY
+
+
+def test_ticket_json(client):
+    data = get_json(client, "/ticket/910001.json")
+    assert data["ticket_id"] == "910001"
+    assert [f["episode"] for f in data["features"]] == [30, None]  # the episode, the notes
+    assert data["features"][0]["page"] == "http://localhost/ticket/910001"
+    assert isinstance(data["related"], list)
+
+
+@pytest.mark.parametrize("url", ["/ticket/123456789.json", "/ticket/abc.json"])
+def test_unknown_ticket_json_is_a_json_404(client, url):
+    data = get_json(client, url, status=404)
+    assert data["error"]
+
+
+def test_version_json_lists_every_feature_of_the_version(client):
+    data = get_json(client, "/version/v2.22.json")
+    assert data["version"] == "2.220"
+    assert data["total"] == len(data["features"])
+    assert {"910001", "910002", "910003"} <= {f["ticket_id"] for f in data["features"]}
+
+
+def test_unknown_version_json_is_a_json_404(client):
+    assert get_json(client, "/version/9.990.json", status=404)["error"]
+
+
+def test_episode_json(client):
+    data = get_json(client, "/episode/30.json")
+    assert data["episode"]["episode"] == 30
+    assert data["episode"]["page"] == "http://localhost/episode/30"
+    assert [f["ticket_id"] for f in data["features"]] == [
+        "910001",
+        "910002",
+        "910003",
+        "910004",
+        "910005",
+    ]
+
+
+def test_unknown_episode_json_is_a_json_404(client):
+    assert "99" in get_json(client, "/episode/99.json", status=404)["error"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/search.json?version=banana", "/search.json?page=0", "/search.json?q=" + "x" * 5000]
+)
+def test_bad_parameters_are_a_json_400(client, url):
+    assert get_json(client, url, status=400)["error"]
+
+
+def test_api_without_an_index_is_a_json_503(tmp_path):
+    client = create_app({"TESTING": True, "DATA_DIR": str(tmp_path)}).test_client()
+    assert "halonotes index" in get_json(client, "/search.json", status=503)["error"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/search.json?q=invoice", "/ticket/910001.json", "/version/2.220.json", "/episode/30.json"],
+)
+def test_api_answers_conditional_requests(client, url):
+    first = client.get(url)
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    since = first.headers["Last-Modified"]
+    assert client.get(url, headers={"If-Modified-Since": since}).status_code == 304
+
+
+def test_search_csv_exports_every_result_formula_safe(client):
+    response = client.get("/search.csv?episode=30")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="halonotes-search.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 5
+    hostile = next(row for row in rows if row["ticket_id"] == "910002")
+    assert hostile["title"] == HOSTILE_TITLE  # starts with "<", which no spreadsheet runs
+    assert hostile["bullets"] == "<b>bold</b> claims\n=1+1 in a bullet"
+    assert hostile["page"] == "http://localhost/ticket/910002"
+    for row in rows:
+        assert not any(value.startswith(("=", "+", "-", "@")) for value in row.values())
+
+
+def test_search_csv_neutralises_formula_leading_titles(client):
+    rows = list(csv.DictReader(io.StringIO(client.get("/search.csv?episode=31").text)))
+    titles = {row["ticket_id"]: row["title"] for row in rows}
+    assert titles["910007"] == f"'{HOSTILE_FORMULA} warranty dates"
+
+
+def test_search_csv_bad_parameters_are_a_plain_400(client):
+    response = client.get("/search.csv?version=banana")
+    assert response.status_code == 400
+    assert response.mimetype == "text/plain"

@@ -1,0 +1,192 @@
+"""The JSON API (the pages' data with the same filters) and CSV export of any search."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, replace
+
+from flask import Blueprint, abort, request, url_for
+
+from index import (
+    EpisodeInfo,
+    Hit,
+    ResultPage,
+    SearchRequest,
+    canonical_version,
+    parse_request,
+)
+from webapp.app import current_reader
+from webapp.responses import (
+    answer_errors,
+    attachment,
+    conditional,
+    json_text,
+    page_url,
+    search_args,
+)
+from webapp.shownotes import csv_text, safe_url
+
+bp = Blueprint("api", __name__)
+answer_errors(bp, as_json=lambda: not request.path.endswith(".csv"))
+
+JSON_TYPE = "application/json; charset=utf-8"
+CSV_TYPE = "text/csv; charset=utf-8"
+CSV_MAX_ROWS = 5000
+CSV_COLUMNS = (
+    "version",
+    "ticket_id",
+    "title",
+    "summary",
+    "bullets",
+    "flags",
+    "areas",
+    "integrations",
+    "episode",
+    "timestamp",
+    "video_at",
+    "page",
+    "key",
+)
+_TICKET_ID = re.compile(r"#?([0-9]{1,12})")
+
+
+def hit_data(hit: Hit) -> dict:
+    """A hit as JSON data, with the absolute URL of its page on this site."""
+    data = hit.to_dict()
+    data["page"] = page_url(hit)
+    data["video_at"] = safe_url(hit.video_at)
+    data["video_url"] = safe_url(hit.video_url)
+    return data
+
+
+def episode_data(episode: EpisodeInfo) -> dict:
+    """An episode as JSON data, with the absolute URL of its page on this site."""
+    data = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(episode).items()}
+    data["video_url"] = safe_url(episode.video_url)
+    data["page"] = url_for("episodes.episode", number=episode.episode, _external=True)
+    return data
+
+
+def result_data(result: ResultPage) -> dict:
+    """One page of search results as JSON data."""
+    return {
+        "request": asdict(result.request),
+        "total": result.total,
+        "page": result.request.page,
+        "page_count": result.page_count,
+        "hits": [hit_data(hit) for hit in result.hits],
+        "facets": {
+            name: [{"value": f.value, "count": f.count} for f in counts]
+            for name, counts in result.facets.items()
+        },
+        "suggestion": result.suggestion,
+        "notice": result.notice,
+    }
+
+
+@bp.get("/search.json")
+def search():
+    """Search results with the search page's parameters, facets and "did you mean"."""
+    search_request = parse_request(search_args())
+    return conditional(
+        lambda: json_text(result_data(current_reader().search(search_request))),
+        content_type=JSON_TYPE,
+    )
+
+
+@bp.get("/ticket/<ticket_id>.json")
+def ticket(ticket_id: str):
+    """Every record of one ticket, newest episode first, and related features."""
+    match = _TICKET_ID.fullmatch(ticket_id)
+    if match is None:
+        abort(404, description="Ticket IDs are digits, like /ticket/1085470.json.")
+    ticket_id = match.group(1)
+    reader = current_reader()
+    hits = reader.ticket(ticket_id)
+    if not hits:
+        abort(404, description=f"No feature with ticket #{ticket_id} is in the index.")
+    return conditional(
+        lambda: json_text(
+            {
+                "ticket_id": ticket_id,
+                "features": [hit_data(h) for h in hits],
+                "related": [hit_data(h) for h in reader.related(hits[0])],
+            }
+        ),
+        content_type=JSON_TYPE,
+    )
+
+
+def version_hits(version: str) -> list[Hit]:
+    """Every feature of a version known to the index (404 for an unknown version)."""
+    canonical = canonical_version(version)
+    if canonical is None:
+        abort(404, description="Versions are written like 2.212 or v2.212.")
+    reader = current_reader()
+    counts = {v.value: v.count for v in reader.versions()}
+    if canonical not in counts:
+        abort(404, description=f"No features of v{canonical} are in the index.")
+    search_request = SearchRequest(version=canonical, sort="version", page_size=counts[canonical])
+    return reader.search(search_request).hits
+
+
+@bp.get("/version/<version>.json")
+def version(version: str):
+    """Every feature of one version, in the order of the episodes."""
+    canonical = canonical_version(version)
+    hits = version_hits(version)
+    return conditional(
+        lambda: json_text(
+            {"version": canonical, "total": len(hits), "features": [hit_data(h) for h in hits]}
+        ),
+        content_type=JSON_TYPE,
+    )
+
+
+@bp.get("/episode/<int:number>.json")
+def episode(number: int):
+    """One episode's metadata and its features in timestamp order."""
+    reader = current_reader()
+    info = reader.episode(number)
+    if info is None:
+        abort(404, description=f"Episode {number} is not in the index.")
+    return conditional(
+        lambda: json_text(
+            {
+                "episode": episode_data(info),
+                "features": [hit_data(h) for h in reader.episode_features(number)],
+            }
+        ),
+        content_type=JSON_TYPE,
+    )
+
+
+def csv_rows(hits: list[Hit]):
+    """One CSV row per feature."""
+    for hit in hits:
+        yield (
+            hit.version,
+            hit.ticket_id,
+            hit.title,
+            hit.summary,
+            "\n".join(hit.bullets),
+            "; ".join(hit.flags),
+            "; ".join(hit.areas),
+            "; ".join(hit.integrations),
+            hit.episode,
+            hit.timestamp,
+            safe_url(hit.video_at),
+            page_url(hit),
+            hit.key,
+        )
+
+
+@bp.get("/search.csv")
+def search_csv():
+    """Every result of a search (up to CSV_MAX_ROWS) as formula-safe CSV."""
+    search_request = replace(parse_request(search_args()), page=1, page_size=CSV_MAX_ROWS)
+    return conditional(
+        lambda: csv_text(CSV_COLUMNS, csv_rows(current_reader().search(search_request).hits)),
+        content_type=CSV_TYPE,
+        headers=attachment("halonotes-search.csv"),
+    )
