@@ -8,6 +8,8 @@ import json
 
 import pytest
 from feed_archive import HOSTILE_FORMULA, HOSTILE_SUMMARY, HOSTILE_TITLE, write_archive
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from webapp.app import create_app
 
@@ -149,3 +151,27 @@ def test_search_csv_bad_parameters_are_a_plain_400(client):
     response = client.get("/search.csv?version=banana")
     assert response.status_code == 400
     assert response.mimetype == "text/plain"
+
+
+PARAMETERS = ["q", "version", "from", "to", "episode", "area", "flag", "sort", "page", "page_size"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(PARAMETERS),
+        st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+        | st.sampled_from(["-1", "0", "999999999999", "v2.21", "*", "title:(", '"', "#910001"]),
+        max_size=4,
+    )
+)
+def test_any_parameters_get_a_200_or_a_400_never_a_500(client, params):
+    for url in ("/search.json", "/feed.atom", "/search.csv"):
+        response = client.get(url, query_string=params)
+        assert response.status_code in (200, 400), (url, params, response.text)
+
+
+def test_invalid_utf8_in_the_url_is_not_an_error(client):
+    response = client.get("/search.json?q=%ff%fe&version=%c3")
+    assert response.status_code in (200, 400)
+    assert "error" in response.get_json() or "hits" in response.get_json()

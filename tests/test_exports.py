@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 from feed_archive import write_archive
@@ -177,3 +179,14 @@ def test_exports_answer_conditional_requests(client):
         "/episode/30/chapters.json", headers={"If-None-Match": first.headers["ETag"]}
     )
     assert again.status_code == 304
+
+
+def test_feeds_api_and_exports_load_no_crawler():
+    code = (
+        "import sys, webapp.feeds, webapp.api, webapp.exports, webapp.shownotes; "
+        "print(sorted(m for m in sys.modules if m == 'scrapy' or m.startswith('crawler.spider')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

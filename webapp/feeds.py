@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
@@ -193,7 +193,7 @@ def json_feed_document(info: FeedInfo, hits: Sequence[Hit]) -> str:
     return json_text(document)
 
 
-def feed_response(info: FeedInfo, load_hits, *, fmt: str):
+def feed_response(info: FeedInfo, load_hits: Callable[[], Sequence[Hit]], *, fmt: str):
     """A conditional feed response in ``fmt``; ``load_hits`` runs only when a body is sent."""
 
     def build() -> str:
