@@ -211,13 +211,13 @@ def _compile(vocabulary: dict) -> list[tuple[str, list[tuple[str, re.Pattern]]]]
     compiled = []
     for slug, (_label, patterns) in vocabulary.items():
         compiled.append(
-            (slug, [(_trigger(p), re.compile(p.lower() + r"(?![\w-])")) for p in patterns])
+            (slug, [(_trigger(p), re.compile(p.lower() + r"(?!\w)")) for p in patterns])
         )
     return compiled
 
 
 def _starts_word(text: str, start: int) -> bool:
-    return start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_-")
+    return start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_")
 
 
 def _find(compiled: list, text: str) -> list[str]:

@@ -46,6 +46,7 @@ LOCK_NAME = ".index.lock"
 _TMP_PREFIX = "index.tmp-"
 _SNAPSHOT = re.compile(r"index\.(\d{6,})")
 WRITER_TIMEOUT = 30.0  # seconds to wait for another indexer before giving up
+MULTIPROCESS_FROM = 5000  # records from which a two-process rebuild pays for its start-up
 _SALT = f"{SCHEMA_REVISION}:{VOCABULARY_DIGEST}".encode()
 
 
@@ -307,13 +308,14 @@ def _swap_in(data_dir: Path, built: Path) -> Path:
 
 
 def rebuild_index(
-    data_dir: Path | str, *, procs: int = 1, timeout: float = WRITER_TIMEOUT
+    data_dir: Path | str, *, procs: int | None = None, timeout: float = WRITER_TIMEOUT
 ) -> IndexReport:
     """Build a fresh index from the store in a new folder and swap it in.
 
     Args:
         data_dir: the data folder holding the store; the index goes to ``data_dir/index``.
-        procs: indexing processes (2 uses both cores of a small machine).
+        procs: indexing processes; by default two for large stores on a machine with two or
+            more cores (worth it from a few thousand records), else one.
         timeout: seconds to wait for another indexer.
 
     Returns:
@@ -333,6 +335,9 @@ def rebuild_index(
         try:
             build_dir.mkdir()
             ix = whoosh_index.create_in(str(build_dir), SCHEMA)
+            if procs is None:
+                cores = os.cpu_count() or 1
+                procs = 2 if cores > 1 and len(sources) >= MULTIPROCESS_FROM else 1
             options = {"limitmb": 256}
             if procs > 1:
                 options.update(procs=procs, multisegment=True)

@@ -20,7 +20,8 @@ from crawler.versions import canonical_version, version_key
 from index.areas import resolve_area, resolve_integration
 from index.model import SearchRequest
 
-MAX_QUERY_CHARS = 300  # longer queries are cut (and the result says so)
+MAX_QUERY_CHARS = 300  # longer query text is cut (and the result says so)
+MAX_REQUEST_CHARS = 1000  # parse_request refuses longer queries outright
 MAX_TERMS = 24  # words, phrases and filters read from one query
 MAX_PREFIXES = 4  # prefix* words per query; more are searched as plain words
 MIN_PREFIX = 2  # letters before a "*"
@@ -288,7 +289,7 @@ def parse_request(args: Mapping[str, str]) -> SearchRequest:
         QueryError: a parameter is invalid; the message says which and what is allowed.
     """
     q = args.get("q") or ""
-    if len(q) > 4 * MAX_QUERY_CHARS:
+    if len(q) > MAX_REQUEST_CHARS:
         raise QueryError(f"The query is too long: keep it under {MAX_QUERY_CHARS} characters.")
     sort = (args.get("sort") or "relevance").strip().lower()
     if sort not in SORTS:

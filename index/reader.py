@@ -1,7 +1,8 @@
 """The query API: IndexReader answers searches with plain dataclasses from index.model.
 
-Thread-safe by construction: each thread keeps its own Whoosh searcher and refreshes it at the
-start of every call (a searcher shared between threads returns wrong results). What every
+Thread-safe by construction: each thread keeps its own Whoosh searcher and checks at the start
+of every call that it still reads the latest commit (a searcher shared between threads returns
+wrong results). What every
 thread reads alike (facet masks, sort orders, episode records) lives in ``Tables``, built once
 per index generation and never changed after.
 """
@@ -38,6 +39,7 @@ _FACET_FIELDS |= {"integration": "integrations", "flag": "flags"}
 MAX_PREFIX_TERMS = 64  # terms one prefix* may expand to (the most frequent are kept)
 TICKET_BOOST = 1000.0  # a ticket number in a query puts that ticket first
 RESULT_CACHE_SIZE = 256
+_OPEN_ATTEMPTS = 5
 MAX_KEYS = 500  # keys in one features_by_keys call
 SCORE_ALL_LIMIT = 2_000  # above this many results, Whoosh's own top-N collector ranks them
 
@@ -149,7 +151,7 @@ class IndexReader:
 
     def _target(self) -> str:
         target = os.path.realpath(self._link)
-        if not whoosh_index.exists_in(target):
+        if not os.path.isdir(target):
             raise IndexMissingError(f"No search index at {self._link}. Run: halonotes index")
         return target
 
@@ -163,27 +165,35 @@ class IndexReader:
             return ix
 
     def _searcher(self):
-        """This thread's searcher, refreshed to the latest committed generation."""
-        for attempt in range(3):
+        """This thread's searcher, on the latest committed generation."""
+        for _attempt in range(_OPEN_ATTEMPTS):
             target = self._target()
             local = self._local
             searcher = getattr(local, "searcher", None)
             try:
                 if searcher is not None and local.target == target:
-                    searcher = searcher.refresh()
+                    ix = self._open(target)
+                    if ix.latest_generation() != searcher.reader().generation():
+                        # Not Searcher.refresh(): it reuses segment readers by segment id,
+                        # so documents deleted since keep matching (stale deletion sets).
+                        searcher.close()
+                        searcher = ix.searcher()
                 else:
                     if searcher is not None:
                         searcher.close()
                     searcher = self._open(target).searcher()
             except (OSError, whoosh_index.EmptyIndexError):
-                # A rebuild swapped the folder between reading the link and opening it.
+                # A commit removed the files of the generation being opened, or a rebuild
+                # swapped the folder between reading the link and opening it: try again.
                 local.searcher = None
-                if attempt == 2:
-                    raise
+                with self._lock:
+                    self._indexes.pop(target, None)
                 continue
             local.searcher, local.target = searcher, target
             return searcher
-        raise IndexMissingError(f"No search index at {self._link}. Run: halonotes index")
+        raise IndexMissingError(
+            f"The search index at {self._link} cannot be opened. Run: halonotes index --rebuild"
+        )
 
     def _state(self) -> tuple[object, Tables, tuple[str, int]]:
         searcher = self._searcher()
