@@ -12,6 +12,8 @@ FORMULA_TITLE = '=HYPERLINK("http://evil.example","click") formula bait'
 
 EP18 = "https://blog.example/thoughts/by-the-run-book-episode-18"
 EP19 = "https://blog.example/thoughts/by-the-run-book-episode-19"
+EP20 = "https://blog.example/thoughts/by-the-run-book-episode-20"
+HOSTILE_VIDEO = "javascript:alert(document.domain)"
 
 EPISODES = [
     Episode(
@@ -34,6 +36,14 @@ EPISODES = [
         versions=("2.216",),
         hosts=("Ada Host",),
         summary="Invoices again, asset discovery and a surprise.",
+    ),
+    Episode(
+        episode=20,
+        title="Episode 20: Halo v2.218",
+        url=EP20,
+        date="2026-03-07",
+        video_url=HOSTILE_VIDEO,
+        versions=("2.218",),
     ),
 ]
 
@@ -130,6 +140,16 @@ FEATURES = [
         "900667",
         "30:30",
         summary="-2+3 looks like a formula too.",
+    ),
+    _feature(
+        EP20,
+        20,
+        0,
+        "Kanban lanes for projects",
+        "2.218",
+        "900301",
+        "5:00",
+        summary="Project tasks can be dragged between lanes.",
     ),
 ]
 

@@ -229,6 +229,14 @@ def test_hostile_text_is_escaped_everywhere(client):
         assert str(escape(HOSTILE_TITLE)) in html, path
 
 
+def test_links_from_crawled_data_are_only_kept_when_they_are_http(client):
+    for path in ("/episode/20", "/ticket/900301", "/?q=kanban", "/version/2.218"):
+        html = text(client.get(path))
+        hrefs = [a.get("href", "") for a in parse(html).links]
+        assert not any(h.strip().lower().startswith("javascript:") for h in hrefs), path
+        assert "Kanban lanes for projects" in html, path
+
+
 def test_episode_page_lists_features_in_video_order_with_exports(client):
     html = text(client.get("/episode/19"))
     first, second = (
