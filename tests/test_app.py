@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from site_data import EP19, write_archive
 
 from crawler.records import Feature
@@ -67,3 +70,15 @@ def test_a_rebuilt_or_updated_index_is_served_without_a_restart(tmp_path):
     rebuild_index(tmp_path)
     assert client.get("/ticket/900555").status_code == 404
     assert Store(tmp_path).features()
+
+
+def test_the_site_never_loads_the_crawler(tmp_path):
+    code = (
+        "import sys; from webapp.app import create_app; from webapp.serve import serve_command; "
+        f"create_app({{'DATA_DIR': {str(tmp_path)!r}}}).test_client().get('/'); "
+        "print('scrapy' in sys.modules, 'crawler.spider' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "False"]
