@@ -74,7 +74,15 @@ def site_copy(tmp_path_factory) -> Path:
 def server(site_copy):
     with LoggingServer(site_copy) as running:
         yield running
-        running.released.set()
+
+
+@pytest.fixture(autouse=True)
+def fresh_server(server):
+    """Each test starts with an empty log and no faults; its hanging answers end with it."""
+    server.clear()
+    yield
+    server.released.set()
+    server.released = threading.Event()
 
 
 def crawl(server: LoggingServer, data_dir: Path, *options: str) -> subprocess.CompletedProcess:
@@ -137,7 +145,6 @@ def test_robots_disallowed_and_non_episode_pages_are_never_requested(first_crawl
 
 def test_second_crawl_asks_conditionally_and_changes_no_record(server, crawled_data):
     before = store_bytes(crawled_data)
-    server.clear()
     result = crawl(server, crawled_data)
     assert result.returncode == 0, result.stderr
     post_requests = [(t, h) for t, h in server.requests if urlsplit(t).path in POSTS]
@@ -158,7 +165,6 @@ def test_an_edited_post_updates_its_records_and_keeps_the_old_text(server, crawl
     before = {f["key"]: f for f in jsonl(crawled_data / "features.jsonl")}
     original_site, server.site_dir = server.site_dir, edited_site
     try:
-        server.clear()
         result = crawl(server, crawled_data)
     finally:
         server.site_dir = original_site
@@ -180,7 +186,6 @@ def test_an_edited_post_updates_its_records_and_keeps_the_old_text(server, crawl
 
 def test_posts_answering_500_or_hanging_leave_the_store_exactly_as_it_was(server, crawled_data):
     before = store_bytes(crawled_data)
-    server.clear()
     server.faults.update({POSTS[2]: "500", POSTS[3]: "hang"})
     started = time.monotonic()
     result = crawl(server, crawled_data, "--timeout", "1", "--retries", "1")
