@@ -1,8 +1,11 @@
 """The JSON Lines store under data/: the source of truth for episodes and features.
 
 One object per line with sorted keys, in a stable order, so a diff of the files shows
-real changes. Every write goes to a temporary file that replaces the old one, under a
-lock, so a reader or a killed process never sees half a file.
+real changes. Writers hold an exclusive lock; a merge writes each changed file to a
+temporary file, records the set in a journal, then renames them into place. The journal
+is the commit point: a process killed before it leaves the old files, one killed after it
+is rolled forward by the next reader or writer, so the store is always the old pair or the
+new pair, never a mix and never half a file.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ EPISODES_FILE = "episodes.jsonl"
 FEATURES_FILE = "features.jsonl"
 RELEASE_NOTES_FILE = "release_notes.jsonl"
 LOCK_FILE = ".store.lock"
+JOURNAL_FILE = ".store.journal"
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -74,12 +78,11 @@ def read_jsonl(path: Path) -> Iterator[dict]:
             yield data
 
 
-def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
-    """Write rows atomically: a temporary file in the same folder, then ``os.replace``."""
-    tmp_name = None
+def _write_temp(path: Path, rows: Iterable[dict]) -> Path:
+    """Write rows as JSON Lines to a new temporary file beside ``path``; return its path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; store files are ordinary files
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             for row in rows:
@@ -87,16 +90,33 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
                 handle.write("\n")
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-        tmp_name = None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    return Path(tmp_name)
+
+
+def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
+    """Write rows atomically: a temporary file in the same folder, then ``os.replace``."""
+    try:
+        os.replace(_write_temp(path, rows), path)
     except OSError as exc:
-        raise StoreError(
-            f"Cannot write {path}: {exc.strerror or exc}. Nothing was changed."
-        ) from exc
+        raise _write_error(path, exc) from exc
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make renames in ``folder`` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
     finally:
-        if tmp_name:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
+        os.close(fd)
+
+
+def _write_error(path: Path, exc: OSError) -> StoreError:
+    reason = exc.strerror or exc
+    return StoreError(f"Cannot write {path}: {reason}. Nothing was changed.")
 
 
 def _feature_order(feature: Feature) -> tuple:
@@ -108,6 +128,7 @@ class Store:
 
     def __init__(self, data_dir: Path | str | None = None):
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+        self._held = False
 
     @property
     def episodes_path(self) -> Path:
@@ -123,19 +144,47 @@ class Store:
 
     def episodes(self) -> list[Episode]:
         """All stored episodes, by episode number."""
-        return [Episode.from_dict(row) for row in read_jsonl(self.episodes_path)]
+        with self.reading():
+            return [Episode.from_dict(row) for row in read_jsonl(self.episodes_path)]
 
     def features(self) -> list[Feature]:
         """All stored features, in store order."""
-        return [Feature.from_dict(row) for row in read_jsonl(self.features_path)]
+        with self.reading():
+            return [Feature.from_dict(row) for row in read_jsonl(self.features_path)]
 
     def release_notes(self) -> list[Feature]:
         """Features known from a version's release notes (no episode)."""
-        return [Feature.from_dict(row) for row in read_jsonl(self.release_notes_path)]
+        with self.reading():
+            return [Feature.from_dict(row) for row in read_jsonl(self.release_notes_path)]
+
+    @property
+    def journal_path(self) -> Path:
+        return self.data_dir / JOURNAL_FILE
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the store's write lock (other writers wait)."""
+        """Hold the store's write lock (other writers and readers wait)."""
+        with self._lock(fcntl.LOCK_EX):
+            self._recover()
+            yield
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold a shared lock so several reads see one consistent version of the store."""
+        if not self.data_dir.is_dir():
+            yield
+            return
+        if self.journal_path.exists():
+            with self.locked():
+                pass
+        with self._lock(fcntl.LOCK_SH):
+            yield
+
+    @contextlib.contextmanager
+    def _lock(self, mode: int) -> Iterator[None]:
+        if self._held:
+            yield
+            return
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             handle = (self.data_dir / LOCK_FILE).open("a")
@@ -145,11 +194,53 @@ class Store:
                 "Check the folder exists and is writable, or pass --data DIR."
             ) from exc
         with handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            fcntl.flock(handle, mode)
+            self._held = True
             try:
                 yield
             finally:
+                self._held = False
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _recover(self) -> None:
+        """Finish a commit a killed process left half done, and drop its stray temp files."""
+        try:
+            journal = json.loads(self.journal_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            journal = {}
+        except (OSError, ValueError):
+            journal = {}  # a journal that was never completed: the old files stand
+        for temp_name, final_name in journal.items():
+            temp = self.data_dir / temp_name
+            if temp.exists():
+                os.replace(temp, self.data_dir / final_name)
+        with contextlib.suppress(FileNotFoundError):
+            self.journal_path.unlink()
+        for name in (EPISODES_FILE, FEATURES_FILE, RELEASE_NOTES_FILE, JOURNAL_FILE):
+            for stray in self.data_dir.glob(f".{name}.*.tmp"):  # only ever written under the lock
+                with contextlib.suppress(OSError):
+                    stray.unlink()
+
+    def _commit(self, files: dict[Path, list[dict]]) -> None:
+        """Replace several files as one change (see the module docstring)."""
+        temps: dict[Path, Path] = {}
+        try:
+            for path, rows in files.items():
+                temps[path] = _write_temp(path, rows)
+            if len(temps) > 1:
+                journal = {temp.name: path.name for path, temp in temps.items()}
+                os.replace(_write_temp(self.journal_path, [journal]), self.journal_path)
+                _fsync_dir(self.data_dir)
+        except OSError as exc:
+            for temp in temps.values():
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+            raise _write_error(next(iter(files)), exc) from exc
+        for path, temp in temps.items():
+            os.replace(temp, path)
+        _fsync_dir(self.data_dir)
+        with contextlib.suppress(FileNotFoundError):
+            self.journal_path.unlink()
 
     def merge(self, episodes: Iterable[Episode], features: Iterable[Feature]) -> MergeReport:
         """Merge parsed records into the store by key and write it back.
@@ -185,12 +276,15 @@ class Store:
                     report.unchanged += 1
             report.removed = len(set(old_by_key) - set(new_by_key))
 
+            changed: dict[Path, list[dict]] = {}
             merged = sorted([*kept, *new_by_key.values()], key=_feature_order)
             if merged != stored_features:
-                write_jsonl(self.features_path, (f.to_dict() for f in merged))
+                changed[self.features_path] = [f.to_dict() for f in merged]
             ordered_episodes = sorted(new_episodes.values(), key=lambda e: e.episode)
             if ordered_episodes != sorted(stored_episodes.values(), key=lambda e: e.episode):
-                write_jsonl(self.episodes_path, (e.to_dict() for e in ordered_episodes))
+                changed[self.episodes_path] = [e.to_dict() for e in ordered_episodes]
+            if changed:
+                self._commit(changed)
             return report
 
     def replace_release_notes(self, version: str, features: Iterable[Feature]) -> int:
@@ -201,7 +295,7 @@ class Store:
             rows = sorted(
                 [*others, *features], key=lambda f: (version_key(f.version), f.ticket_id or "")
             )
-            write_jsonl(self.release_notes_path, (f.to_dict() for f in rows))
+            self._commit({self.release_notes_path: [f.to_dict() for f in rows]})
             return len(features)
 
     def set_episode_status(self, url: str, status: str) -> bool:
@@ -214,5 +308,5 @@ class Store:
                     episodes[index] = Episode.from_dict({**episode.to_dict(), "status": status})
                     changed = True
             if changed:
-                write_jsonl(self.episodes_path, (e.to_dict() for e in episodes))
+                self._commit({self.episodes_path: [e.to_dict() for e in episodes]})
             return changed

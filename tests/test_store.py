@@ -1,6 +1,9 @@
 """The JSON Lines store merges by key, writes atomically and never loses data."""
 
 import os
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -132,3 +135,57 @@ def test_store_files_are_readable_by_other_users(store):
     umask = os.umask(0)
     os.umask(umask)
     assert store.features_path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+KILL_DURING_COMMIT = """
+import os, signal, sys
+from crawler.records import Episode, Feature
+from crawler import store as store_module
+
+calls = []
+real_replace = os.replace
+
+def replace_then_die(src, dst):
+    calls.append(dst)
+    if len(calls) == int(sys.argv[2]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    real_replace(src, dst)
+
+store_module.os.replace = replace_then_die
+url = "https://blog.test/thoughts/by-the-run-book-episode-1"
+store_module.Store(sys.argv[1]).merge(
+    [Episode(episode=1, title="Renamed episode", url=url)],
+    [Feature(title="Rewritten", url=url, episode=1, ticket_id="9", version="2.216")],
+)
+"""
+
+
+@pytest.mark.parametrize(
+    ("killed_at_rename", "expected"),
+    [(1, "old"), (2, "new"), (3, "new")],
+    ids=["before-journal", "after-journal", "between-the-two-files"],
+)
+def test_a_merge_killed_mid_commit_leaves_the_old_pair_or_the_new_pair(
+    store, killed_at_rename, expected
+):
+    store.merge([episode(1)], [feature(1, "1", 0)])
+    old = store.episodes_path.read_bytes(), store.features_path.read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-c", KILL_DURING_COMMIT, str(store.data_dir), str(killed_at_rename)],
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == -signal.SIGKILL
+
+    episodes, features = store.episodes(), store.features()
+    if expected == "old":
+        assert (store.episodes_path.read_bytes(), store.features_path.read_bytes()) == old
+    else:
+        assert [e.title for e in episodes] == ["Renamed episode"]
+        assert [f.title for f in features] == ["Rewritten"]
+    store.merge([episode(1)], [feature(1, "1", 0)])
+    assert sorted(p.name for p in store.data_dir.iterdir()) == [
+        ".store.lock",
+        "episodes.jsonl",
+        "features.jsonl",
+    ]
