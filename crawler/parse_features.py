@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from crawler.parse_blocks import BULLET, HEADING, Block
 from crawler.parse_lines import HIGHLIGHTS, section_heading, ticket_line, version_heading
+from crawler.parse_meta import is_more_posts_heading, is_share_line
 
 
 @dataclass
@@ -51,6 +52,12 @@ def read_body(
     highlighted = False
     for block in blocks:
         text = block.text
+        if is_more_posts_heading(text):
+            break  # the cards of other posts below the article
+        if is_share_line(text):
+            if reading.features or reading.notes:
+                break  # the share row that closes the article; an author bio may follow
+            continue
         section = section_heading(text)
         if section:
             current, section_version = None, None

@@ -27,7 +27,21 @@ _MONTH_DATE = re.compile(
     r"|\d{4}-\d{2}-\d{2})",
     re.I,
 )
-_SHARE = re.compile(r"share(?:\s+this)?(?:\s+(?:post|article|episode))?\s*:?", re.I)
+_SOCIAL = (
+    r"(?:linkedin|twitter|facebook|x|e-?mail|reddit|bluesky|threads|mastodon|whatsapp|copy\s+link)"
+)
+# "Share this post", alone or followed by the names of its share buttons.
+_SHARE = re.compile(
+    rf"share(?:\s+this)?(?:\s+(?:post|article|episode|page))?\s*:?(?:[\s,|•·]*{_SOCIAL})*\W*",
+    re.I,
+)
+# The heading of the cards of other posts below an article ("See some more of our ... posts").
+_MORE_POSTS = re.compile(
+    r"(?:see\s+)?(?:some\s+)?(?:more\s+)?(?:of\s+our\s+)?(?:most\s+)?"
+    r"(?:recent|related|latest|more|other)\s+(?:posts|articles|thoughts|episodes)"
+    r"|you\s+(?:might|may)\s+also\s+like",
+    re.I,
+)
 _READ_TIME = re.compile(r"\d{1,3}\s*min(?:ute)?s?\.?\s+read", re.I)
 _AUTHOR = re.compile(r"[Bb]y:?\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})")
 _NAME = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}")
@@ -80,6 +94,12 @@ def is_read_time(text: str) -> bool:
 def is_share_line(text: str) -> bool:
     """True for a "Share this post" line of a post header."""
     return bool(_SHARE.fullmatch(text.strip()))
+
+
+def is_more_posts_heading(text: str) -> bool:
+    """True for the heading above the cards of other posts ("See more of our recent posts...")."""
+    text = text.strip().rstrip(".…: ")
+    return len(text) <= 80 and bool(_MORE_POSTS.fullmatch(text))
 
 
 def is_byline_word(text: str) -> bool:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from crawler.parse_encoding import decode_page
 from crawler.parse_lines import flags_of, ticket_line, version_heading
 from crawler.parser import canonical_url, parse_page
+from crawler.sample_site import sample_site_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN_PAGES = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".html", ".txt"})
@@ -220,6 +221,48 @@ def test_own_post_page_url_is_the_episode_url():
 def test_a_post_card_alone_is_not_an_episode():
     card = "<h3>By the [run]Book: Episode 4</h3><p>Teaser.</p><a href='/x'>Read post</a>"
     assert parse_page(card, PAGE_URL).episodes == ()
+
+
+SHARED_POST = """
+<h1>By the [run]Book: Episode 61</h1>
+<div>Share this post <a href="https://linkedin.com/share">LinkedIn</a> <a href="/x">X</a></div>
+<p>Episode 61 of By the [run]Book looks at quote approvals in HaloPSA v2.230.</p>
+<p><a href="https://www.youtube.com/watch?v=abc">Watch Now: By the [run]Book: Episode 61</a></p>
+<h4>Quotes can need a second approver | v2.230 #4412001 | 2:10</h4>
+<p>Large quotes wait for a manager before they go out.</p>
+<h4>Quote PDFs show the approver | v2.230 #4412002 | 6:45</h4>
+<p>The customer sees who signed off.</p>
+<div>Share this post</div>
+<p>Sam Writer</p><p>Sam writes about service desks and the tools that run them.</p>
+<h2>See some more of our most recent posts...</h2>
+<p>April 1, 2026</p><h3>By the [run]Book: Episode 60</h3><p>A teaser.</p><p>Read post</p>
+"""
+
+
+def test_share_rows_and_the_more_posts_heading_stay_out_of_the_records():
+    parsed = parse_page(
+        SHARED_POST, "https://blog.example.test/thoughts/by-the-run-book-episode-61"
+    )
+    (episode,) = parsed.episodes
+    assert episode.summary.startswith("Episode 61 of By the [run]Book looks at quote approvals")
+    assert [f.summary for f in parsed.features] == [
+        "Large quotes wait for a manager before they go out.",
+        "The customer sees who signed off.",
+    ]
+    assert episode.notes == ()  # neither the share row, the bio nor the "more posts" heading
+
+
+def test_sample_site_posts_carry_no_share_or_more_posts_text():
+    pages = sorted((sample_site_dir() / "thoughts").glob("by-the-run-book-episode-*.html"))
+    assert len(pages) == 5
+    for page in pages:
+        parsed = parse_page(
+            page.read_text(encoding="utf-8"), f"https://blog.example.test/{page.stem}"
+        )
+        texts = [e.summary for e in parsed.episodes] + [n for e in parsed.episodes for n in e.notes]
+        texts += [f.summary for f in parsed.features]
+        assert parsed.features, page.name
+        assert not [t for t in texts if "Share this" in t or "recent posts" in t], page.name
 
 
 def test_truncated_and_deeply_nested_html_parses():
