@@ -110,6 +110,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         DATA_DIR=os.environ.get("HALONOTES_DATA") or "data",
         SITE_NAME="halonotes",
         JSON_SORT_KEYS=False,
+        PAGE_CACHE_BYTES=32 * 1024 * 1024,  # per worker process; 0 turns the cache off
     )
     app.config.from_pyfile("halonotes.cfg", silent=True)
     app.config.from_prefixed_env("HALONOTES")
@@ -119,6 +120,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["halonotes_reader"] = ReaderCache(Path(app.config["DATA_DIR"]))
     app.after_request(add_security_headers)
     register_error_handlers(app)
+    from webapp.pagecache import register_page_cache
+
+    register_page_cache(app)
     register_blueprints(app)
 
     from webapp.views.helpers import register_template_helpers

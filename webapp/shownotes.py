@@ -40,6 +40,10 @@ class ChaptersError(HalonotesError):
 
 def plain_text(value: str | None) -> str:
     """Collapse whitespace and drop control and bidi-override characters from crawled text."""
+    if not value:
+        return ""
+    if value.isprintable():  # no control, format or bidi characters: the common case
+        return _SPACE.sub(" ", value).strip()
     text = "".join(
         ch if unicodedata.category(ch) not in {"Cc", "Cf"} or ch in "\t\n\r" else ""
         for ch in value or ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask, request, url_for
@@ -47,6 +48,24 @@ def current_picks() -> list[str]:
     return parse_picks(request.args.get("pick"))
 
 
+@lru_cache(maxsize=8192)
+def _built_url(_root: str, _host: str, _endpoint: str, values: tuple) -> str:
+    return url_for(_endpoint, **dict(values))
+
+
+def link(_endpoint: str, **values: object) -> str:
+    """``url_for`` remembered per process: a page of cards builds the same links over and over.
+
+    A built URL depends only on the endpoint, the values, the script root and, for external
+    links, the host, so those make the key.
+    """
+    host = request.host_url if values.get("_external") else ""
+    try:
+        return _built_url(request.script_root, host, _endpoint, tuple(sorted(values.items())))
+    except TypeError:  # an unhashable value: build it directly
+        return url_for(_endpoint, **values)
+
+
 def url_with(_endpoint: str | None = None, **changes: object) -> str:
     """This page's query parameters with some changed (None removes one), on any endpoint."""
     # url_for reads "_external", "_scheme"... as options: never pass such names from the URL
@@ -59,12 +78,12 @@ def url_with(_endpoint: str | None = None, **changes: object) -> str:
             args.pop(name, None)
         else:
             args[name] = str(value)
-    return url_for(_endpoint, **args)
+    return link(_endpoint, **args)
 
 
 def pick_url(key: str) -> str:
     """The draft page with ``key`` added to the current draft list."""
-    return url_for("curate.draft", pick=join_picks([*current_picks(), key]))
+    return link("curate.draft", pick=join_picks([*current_picks(), key]))
 
 
 def completeness(hit: Hit) -> tuple:
@@ -134,6 +153,7 @@ def facet_label(value: object, facet: str) -> str:
 def register_template_helpers(app: Flask) -> None:
     """Make the helpers available to every template."""
     app.jinja_env.globals.update(
+        url_for=link,
         url_with=url_with,
         pick_url=pick_url,
         current_picks=current_picks,
