@@ -44,6 +44,13 @@ _CANONICAL = re.compile(
     re.I,
 )
 _HREF = re.compile(r"\b(?:href|content)=[\"']([^\"'<>]+)[\"']", re.I)
+# Characters no post means to show: C0/C1 controls other than whitespace (a NUL would also split
+# a ticket ID), bidi embeddings, overrides and isolates (they make text read backwards),
+# and stray byte-order marks. Zero-width joiners stay: emoji sequences use them.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_SAFE_VIDEO_SCHEMES = ("http://", "https://")
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,7 @@ def parse_page(text: str, url: str) -> ParsedPage:
     Returns:
         A ParsedPage; a page with no episode post gives empty tuples.
     """
-    blocks = page_blocks(text, url)
+    blocks = page_blocks(_INVISIBLE.sub("", text), url)
     episodes: list[Episode] = []
     features: list[Feature] = []
     for span in split_posts(blocks):
@@ -154,12 +161,17 @@ def _read_header(blocks: list[Block], watch: Block | None) -> _Header:
     return header
 
 
+def _web_link(href: str) -> bool:
+    # A "Watch Now" link is shown and followed as is: only http(s) may become one.
+    return href.strip().lower().startswith(_SAFE_VIDEO_SCHEMES)
+
+
 def _video_link(watch: Block, blocks: list[Block]) -> str | None:
     for link in watch.links:
-        return link.href
+        return link.href if _web_link(link.href) else None
     for block in blocks:
         for link in block.links:
-            if is_video_link(link.href):
+            if is_video_link(link.href) and _web_link(link.href):
                 return link.href
     return None
 

@@ -1,17 +1,17 @@
-"""Upgrade checklists as Markdown and CSV, with crawled text neutralised for each format."""
+"""Upgrade checklists as Markdown and CSV, with crawled text neutralised for each format.
+
+The neutralising itself lives in ``webapp.shownotes`` (Markdown text, http(s)-only URLs,
+formula-safe CSV cells), so the checklist and the show notes escape alike.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Callable, Iterable
 
 from index import Hit
-from webapp.views.helpers import FLAG_LABELS, attention_first, web_url
+from webapp.shownotes import csv_text, markdown_text, safe_url
+from webapp.views.helpers import FLAG_LABELS, attention_first
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
     "version",
     "ticket_id",
@@ -26,28 +26,6 @@ CSV_COLUMNS = (
 )
 
 
-def markdown_text(text: str | None) -> str:
-    """One line of Markdown that shows ``text`` literally: no markup, links or HTML."""
-    line = " ".join((text or "").split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", line.replace("&", "&amp;"))
-
-
-def markdown_url(url: str | None) -> str | None:
-    """An http(s) URL safe inside ``(...)`` of a Markdown link, or None."""
-    url = web_url(url)
-    if url is None:
-        return None
-    for char, code in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E")):
-        url = url.replace(char, code)
-    return url
-
-
-def csv_cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (leading = + - @ get a ')."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _checklist_line(hit: Hit) -> list[str]:
     facts = [
         f"v{hit.version}" if hit.version else None,
@@ -55,11 +33,13 @@ def _checklist_line(hit: Hit) -> list[str]:
     ]
     facts += [FLAG_LABELS.get(flag, flag) for flag in hit.flags]
     line = (
-        f"- [ ] **{markdown_text(hit.title)}** ({markdown_text(', '.join(f for f in facts if f))})"
+        f"- [ ] **{markdown_text(hit.title, line_start=False)}** "
+        f"({markdown_text(', '.join(f for f in facts if f), line_start=False)})"
     )
-    video = markdown_url(hit.video_at)
+    video = safe_url(hit.video_at)
     if video and hit.episode is not None:
-        line += f" [episode {hit.episode} at {markdown_text(hit.timestamp or '0:00')}]({video})"
+        moment = markdown_text(hit.timestamp or "0:00", line_start=False)
+        line += f" [episode {hit.episode} at {moment}]({video})"
     lines = [line]
     if hit.summary:
         lines.append(f"  {markdown_text(hit.summary)}")
@@ -82,18 +62,15 @@ def upgrade_markdown(version_from: str, version_to: str, hits: list[Hit]) -> str
     for hit in rest:
         if hit.version != version:
             version = hit.version
-            out += ["", f"## v{markdown_text(version)}" if version else "## Unknown version", ""]
+            out += ["", f"## v{markdown_text(version, line_start=False)}" if version else "## Unknown version", ""]
         out += _checklist_line(hit)
     return "\n".join(out) + "\n"
 
 
 def features_csv(hits: Iterable[Hit], *, ticket_page: Callable[[str], str]) -> str:
     """Features as CSV rows, one per feature, every cell neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for hit in hits:
-        row = (
+    rows = (
+        (
             hit.version,
             hit.ticket_id,
             hit.title,
@@ -102,8 +79,9 @@ def features_csv(hits: Iterable[Hit], *, ticket_page: Callable[[str], str]) -> s
             hit.summary,
             hit.episode,
             hit.timestamp,
-            web_url(hit.video_at),
+            safe_url(hit.video_at),
             ticket_page(hit.ticket_id) if hit.ticket_id else None,
         )
-        writer.writerow([csv_cell(value) for value in row])
-    return buffer.getvalue()
+        for hit in hits
+    )
+    return csv_text(CSV_COLUMNS, rows)
