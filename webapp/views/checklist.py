@@ -62,7 +62,13 @@ def upgrade_markdown(version_from: str, version_to: str, hits: list[Hit]) -> str
     for hit in rest:
         if hit.version != version:
             version = hit.version
-            out += ["", f"## v{markdown_text(version, line_start=False)}" if version else "## Unknown version", ""]
+            out += [
+                "",
+                f"## v{markdown_text(version, line_start=False)}"
+                if version
+                else "## Unknown version",
+                "",
+            ]
         out += _checklist_line(hit)
     return "\n".join(out) + "\n"
 
