@@ -201,57 +201,69 @@ def _trigger(pattern: str) -> str:
     return max(re.findall(r"[A-Za-z0-9]+", text), key=len).lower()
 
 
-def _compile(vocabulary: dict) -> list[tuple[str, list[tuple[str, re.Pattern]]]]:
-    """Per slug, each pattern with a substring that must occur for it to match.
+class _Vocabulary:
+    """A vocabulary compiled for speed: lowercased patterns, each behind a cheap trigger.
 
-    Patterns run lowercased and without a leading look-behind, so the regular-expression engine
-    can jump to a literal prefix; the word boundary before a match is checked by hand. Scanning
-    every text with one case-insensitive pattern per slug cost more than indexing the feature.
+    Patterns run without a leading look-behind, so the regular-expression engine can jump to a
+    literal prefix; the word boundary before a match is checked by hand. A pattern runs only
+    when its trigger (a substring every match contains) occurs in the text, and all triggers are
+    tested in one pass: scanning each text with a case-insensitive pattern per slug cost more
+    than indexing the feature.
     """
-    compiled = []
-    for slug, (_label, patterns) in vocabulary.items():
-        compiled.append(
-            (slug, [(_trigger(p), re.compile(p.lower() + r"(?!\w)")) for p in patterns])
-        )
-    return compiled
+
+    def __init__(self, vocabulary: dict[str, tuple[str, tuple[str, ...]]]):
+        self.slugs = list(vocabulary)
+        self.patterns: dict[str, list[tuple[str, re.Pattern]]] = {}
+        for slug, (_label, patterns) in vocabulary.items():
+            for pattern in patterns:
+                compiled = re.compile(pattern.lower() + r"(?!\w)")
+                self.patterns.setdefault(_trigger(pattern), []).append((slug, compiled))
+        self.triggers = tuple(self.patterns)
+
+    def find(self, lowered: str) -> set[str]:
+        """The slugs whose patterns match a lowercased text on word boundaries."""
+        found: set[str] = set()
+        for trigger in [t for t in self.triggers if t in lowered]:
+            for slug, pattern in self.patterns[trigger]:
+                if slug not in found and any(
+                    _starts_word(lowered, m.start()) for m in pattern.finditer(lowered)
+                ):
+                    found.add(slug)
+        return found
 
 
 def _starts_word(text: str, start: int) -> bool:
     return start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_")
 
 
-def _find(compiled: list, text: str) -> list[str]:
-    lowered = text.lower()
-    return [
-        slug
-        for slug, patterns in compiled
-        if any(
-            trigger in lowered
-            and any(_starts_word(lowered, m.start()) for m in pattern.finditer(lowered))
-            for trigger, pattern in patterns
-        )
-    ]
-
-
-_AREA_PATTERNS = _compile(AREAS)
-_INTEGRATION_PATTERNS = _compile(INTEGRATIONS)
+_AREAS = _Vocabulary(AREAS)
+_INTEGRATIONS = _Vocabulary(INTEGRATIONS)
 
 # Changes whenever the vocabulary does, so an update re-tags every feature.
 VOCABULARY_DIGEST = hashlib.sha1(repr((AREAS, INTEGRATIONS)).encode()).hexdigest()[:12]
 
 
+def tags_in(texts: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return (areas, integrations): the slugs the texts touch and name, in vocabulary order."""
+    lowered = "\n".join(texts).lower()
+    integrations = _INTEGRATIONS.find(lowered)
+    areas = _AREAS.find(lowered)
+    if integrations:
+        areas.add("integrations")
+    return (
+        tuple(slug for slug in _AREAS.slugs if slug in areas),
+        tuple(slug for slug in _INTEGRATIONS.slugs if slug in integrations),
+    )
+
+
 def integrations_in(texts: Iterable[str]) -> tuple[str, ...]:
     """Return the slugs of the third-party products the texts name, in vocabulary order."""
-    return tuple(_find(_INTEGRATION_PATTERNS, "\n".join(texts)))
+    return tags_in(texts)[1]
 
 
 def areas_in(texts: Iterable[str]) -> tuple[str, ...]:
     """Return the slugs of the product areas the texts touch, in vocabulary order."""
-    text = "\n".join(texts)
-    found = set(_find(_AREA_PATTERNS, text))
-    if _find(_INTEGRATION_PATTERNS, text):
-        found.add("integrations")
-    return tuple(slug for slug in AREAS if slug in found)
+    return tags_in(texts)[0]
 
 
 def _normalise(text: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import hashlib
 import json
 import logging
@@ -30,7 +31,7 @@ from crawler.errors import IndexBusyError, IndexMissingError, StoreError
 from crawler.records import Episode, Feature
 from crawler.store import Store
 from crawler.versions import version_key
-from index.areas import VOCABULARY_DIGEST, areas_in, integrations_in
+from index.areas import VOCABULARY_DIGEST, tags_in
 from index.schema import (
     KIND_EPISODE,
     KIND_FEATURE,
@@ -40,6 +41,7 @@ from index.schema import (
 )
 
 log = logging.getLogger(__name__)
+_version_key = functools.lru_cache(maxsize=4096)(version_key)  # a few hundred versions, 100k lines
 
 INDEX_NAME = "index"
 LOCK_NAME = ".index.lock"
@@ -125,7 +127,11 @@ class _Source:
         data = _parse(self.path, self.number, self.line)
         if self.kind == KIND_EPISODE:
             return episode_document(Episode.from_dict(data), digest=digest)
-        return feature_document(Feature.from_dict(data), kind=self.kind, digest=digest)
+        if not isinstance(data.get("title"), str):
+            raise StoreError(
+                f"{self.path}:{self.number} has no title. Restore the file or crawl again."
+            )
+        return feature_document(data, kind=self.kind, digest=digest)
 
 
 def _sources(data_dir: Path) -> dict[str, _Source]:
@@ -150,30 +156,35 @@ def _date_key(date: str | None) -> int:
     return int(digits) if len(digits) == 8 else 0
 
 
-def feature_document(feature: Feature, *, kind: str, digest: str) -> dict:
-    """The index document of a feature (discussed in an episode, or from release notes)."""
-    texts = [feature.title, *feature.aliases, feature.summary, *feature.bullets]
-    areas = areas_in(texts)
-    integrations = integrations_in(texts)
-    record = feature.to_dict()
+def feature_document(data: dict, *, kind: str, digest: str) -> dict:
+    """The index document of a feature's store line (discussed in an episode, or release notes)."""
+    aliases = data.get("aliases") or []
+    bullets = data.get("bullets") or []
+    flags = data.get("flags") or []
+    summary = data.get("summary") or ""
+    texts = [data["title"], *aliases, summary, *bullets]
+    areas, integrations = tags_in(texts)
+    seconds = data.get("seconds")
+    record = dict(data)
+    record["key"] = data.get("key") or Feature.from_dict(data).key
     record["areas"] = list(areas)
     record["integrations"] = list(integrations)
     document = {
         "kind": kind,
-        "key": feature.key,
+        "key": record["key"],
         "digest": digest,
-        "ticket_id": feature.ticket_id,
-        "version": feature.version,
-        "version_key": version_key(feature.version),
-        "episode": feature.episode or 0,
-        "timestamp": feature.timestamp,
-        "seconds": feature.seconds if feature.seconds is not None else -1,
-        "position": feature.position,
-        "title": feature.title,
-        "aliases": "\n".join(feature.aliases),
-        "summary": feature.summary,
-        "bullets": "\n".join(feature.bullets),
-        "flags": ",".join(feature.flags),
+        "ticket_id": data.get("ticket_id"),
+        "version": data.get("version"),
+        "version_key": _version_key(data.get("version")),
+        "episode": data.get("episode") or 0,
+        "timestamp": data.get("timestamp"),
+        "seconds": seconds if seconds is not None else -1,
+        "position": data.get("position") or 0,
+        "title": data["title"],
+        "aliases": "\n".join(aliases),
+        "summary": summary,
+        "bullets": "\n".join(bullets),
+        "flags": ",".join(flags),
         "areas": ",".join(areas),
         "integrations": ",".join(integrations),
         "record": json.dumps(record, ensure_ascii=False),

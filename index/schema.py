@@ -7,12 +7,13 @@ generation. Numbers are columns only: filters and sorts read them per document, 
 them out of the term index keeps writing fast.
 """
 
-from whoosh.analysis import StemmingAnalyzer
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
+from index.analysis import FastStemmingAnalyzer
+
 # Schema revision: part of every document's digest, so a change re-indexes every record.
-SCHEMA_REVISION = "3"
+SCHEMA_REVISION = "4"
 
 KIND_FEATURE = "feature"  # a feature as an episode discusses it
 KIND_RELEASE_NOTE = "release_note"  # a feature known only from a version's release notes
@@ -23,7 +24,7 @@ TEXT_FIELDS = {"title": 3.0, "aliases": 2.0, "summary": 1.0, "bullets": 1.0}
 # Keyword fields offered as facets, besides version and episode.
 TAG_FIELDS = ("areas", "integrations", "flags")
 
-_TEXT_ANALYZER = StemmingAnalyzer()  # lowercase words, stop words dropped, Porter stems
+_TEXT_ANALYZER = FastStemmingAnalyzer()  # lowercase words, stop words dropped, Porter stems
 
 
 def _exact(**options) -> ID:
