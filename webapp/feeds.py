@@ -225,10 +225,12 @@ def search_feed(fmt: str):
         )
         return feed_response(info, lambda: current_reader().newest(limit=NEWEST_LIMIT), fmt=fmt)
     search = parse_search_request(args)
+    # url_for reads "_external", "_scheme"... as its own options: never pass them from the URL.
+    page_args = {name: value for name, value in args.items() if not name.startswith("_")}
     info = FeedInfo(
         f"{site}: {describe(args)}",
         f"HaloPSA features matching {describe(args)}.",
-        url_for("search.home", _external=True, **args),
+        url_for("search.home", _external=True, **page_args),
     )
     return feed_response(info, lambda: current_reader().search(search).hits, fmt=fmt)
 

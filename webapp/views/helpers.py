@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask, request, url_for
+from markupsafe import Markup
 
 from index import Hit, QueryError
 from index.areas import area_label, integration_label
@@ -21,6 +23,11 @@ FLAG_LABELS = {
     "not_enabled_by_default": "Not enabled by default",
 }
 ATTENTION_FLAGS = frozenset({"caution", "not_enabled_by_default"})
+# Characters no page means to show: C0/C1 controls other than whitespace, and bidi embeddings,
+# overrides and isolates, which would make crawled text (and the page around it) read backwards.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def parse_picks(value: str | None) -> list[str]:
@@ -150,6 +157,14 @@ def facet_label(value: object, facet: str) -> str:
     return text
 
 
+def visible_text(value: object) -> object:
+    """A template value with control and bidi-override characters removed (Markup stays Markup)."""
+    if not isinstance(value, str) or value.isprintable():
+        return value
+    cleaned = _INVISIBLE.sub("", value)
+    return Markup(cleaned) if isinstance(value, Markup) else cleaned
+
+
 def register_template_helpers(app: Flask) -> None:
     """Make the helpers available to every template."""
     app.jinja_env.globals.update(
@@ -163,5 +178,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["flag_label"] = lambda flag: FLAG_LABELS.get(flag, flag)
     app.jinja_env.filters["web_url"] = web_url
     app.jinja_env.filters["facet_label"] = facet_label
+    app.jinja_env.finalize = visible_text
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
