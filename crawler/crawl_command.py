@@ -29,6 +29,8 @@ from crawler.store import default_data_dir
 SAMPLE_PORT = 8471  # a fixed port keeps the sample's post URLs stable from run to run
 LIVE_DELAY = 1.0
 SAMPLE_DELAY = 0.05
+# Loggers whose warnings restate a failed page's report line (retries given up, size cap).
+QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.core.downloader.handlers.http11")
 
 
 def run_crawl(
@@ -55,10 +57,11 @@ def run_crawl(
     root = logging.getLogger()
     for handler in root.handlers:
         handler.setLevel(max(handler.level, root.level))
-    if root.level > logging.INFO:
-        # Each failed page gets its own line in the summary; the retry log would repeat it.
-        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
     process = CrawlerProcess(settings)
+    if root.level > logging.INFO:
+        # Each failed page gets its own line in the summary; these logs would repeat it.
+        for name in QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     process.crawl(EpisodeSpider, start_url=start_url, run=run)
     process.start()
     if run.error is not None:
@@ -205,4 +208,9 @@ def crawl_command(
         raise click.ClickException(
             "A fetched episode post gave no features: the blog's format has probably changed. "
             "Its stored records were kept."
+        )
+    if run.posts_answered == 0 and run.posts_failed:
+        raise click.ClickException(
+            f"None of the {run.posts_failed} episode posts could be fetched (see above). "
+            "Their stored records were kept."
         )

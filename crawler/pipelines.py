@@ -1,9 +1,11 @@
 """Item pipelines: check what the spider hands over, collect it, write it once at the end.
 
-Nothing reaches disk while the crawl runs. When the spider closes, the run merges every
-post's records into the store in one go, updates the search index when one exists, then
-keeps the new page texts and saves the crawl state. A crawl killed before that point
-leaves the store and the state as they were; the next crawl simply does the work again.
+Nothing reaches disk while the crawl runs. When the spider closes, the run keeps the new
+page texts, merges every post's records into the store in one go, updates the search index
+when one exists, and saves the crawl state last. A crawl killed (or failing to write) before
+the store merge leaves the store as it was; killed before the state is saved, the next
+crawl fetches those posts in full again and finds their previous texts where this one put
+them.
 """
 
 from __future__ import annotations
@@ -129,13 +131,25 @@ class CrawlRun:
         return sum(1 for row in self.report.pages if row.failed)
 
     @property
+    def posts_answered(self) -> int:
+        """Episode posts the site answered (new, changed or unchanged)."""
+        return sum(1 for row in self.report.pages if row.outcome in (NEW, CHANGED, UNCHANGED))
+
+    @property
+    def posts_failed(self) -> int:
+        """Episode posts that could not be fetched or read."""
+        return sum(1 for o in self.outcomes if o.is_post and o.outcome.startswith("error"))
+
+    @property
     def format_changed(self) -> bool:
         """True when a fetched episode post gave no features at all."""
         return any(row.outcome == NO_FEATURES for row in self.report.pages)
 
     def write(self) -> None:
-        """Merge every post into the store at once, update the index, then save the state."""
+        """Keep page texts, merge all posts into the store at once, update the index, save state."""
         seen_at = now_iso()
+        for post in self.posts:
+            self.state.keep_text(post.url, post.body, seen_at=seen_at)
         episodes: list[Episode] = [e for post in self.posts for e in post.episodes]
         features: list[Feature] = [f for post in self.posts for f in post.features]
         self.report.store = self.store.merge(episodes, features) if episodes else MergeReport()
@@ -148,7 +162,6 @@ class CrawlRun:
         if episodes or marked:
             self.update_index()
         for post in self.posts:
-            self.state.keep_text(post.url, post.body, seen_at=seen_at)
             self._remember(post.url, self._row_outcome(post.url), post.etag, post.last_modified)
             self.state.post(post.url).last_seen = seen_at
         for outcome in self.outcomes:

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit, urlunsplit
 import scrapy
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
@@ -28,6 +29,7 @@ from scrapy.exceptions import (
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
+from twisted.internet.defer import CancelledError
 from twisted.internet.error import (
     ConnectionLost,
     ConnectionRefusedError,
@@ -39,6 +41,7 @@ from twisted.web.client import ResponseFailed, ResponseNeverReceived
 
 from crawler.parser import parse_page
 from crawler.records import Episode, Feature
+from crawler.retry_after import RETRY_AFTER_MAX_SETTING, retry_after_seconds
 from crawler.state import content_hash
 
 LIVE_START_URL = "https://www.risingtidegroup.net/thoughts"
@@ -47,7 +50,9 @@ USER_AGENT_ENV = "HALONOTES_USER_AGENT"
 
 _EPISODE_PATH = re.compile(r"/by-the-run-book-episode-(\d+)/?$", re.I)
 _PAGE_PARAMETER = re.compile(r"_page$")
-_MAX_PAGE_BYTES = 8 * 1024 * 1024
+MAX_PAGE_BYTES = 8 * 1024 * 1024
+MAX_REDIRECTS = 5
+RETRY_AFTER_MAX = 60.0  # seconds: a longer Retry-After gives the page up for this run
 
 # Outcomes of the pages a crawl touches (PageRow.outcome in the run report).
 LISTING = "listing"
@@ -169,13 +174,29 @@ def _header(response: Response, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
+def _http_error_outcome(response: Response) -> str:
+    status = response.status
+    outcome = f"error: HTTP {status}"
+    if status in (404, 410):
+        outcome += ", post gone"
+    wait = retry_after_seconds(response.headers.get("Retry-After"))
+    if wait is not None:
+        outcome += f", asked to retry after {wait:.0f} s"
+        if wait > RETRY_AFTER_MAX:
+            outcome += f" (more than the {RETRY_AFTER_MAX:.0f} s a crawl waits)"
+    return outcome
+
+
 def failure_outcome(failure) -> tuple[str, int | None]:
     """Describe why a request failed, in the run report's words: (outcome, HTTP status)."""
     if failure.check(HttpError):
-        status = failure.value.response.status
-        return (f"error: HTTP {status}" + (", post gone" if status in (404, 410) else "")), status
+        return _http_error_outcome(failure.value.response), failure.value.response.status
     if failure.check(IgnoreRequest):
+        if "max redirections" in str(failure.value):
+            return f"error: more than {MAX_REDIRECTS} redirects (a redirect loop)", None
         return f"skipped: {failure.value}", None
+    if failure.check(DownloadCancelledError, CancelledError):
+        return f"error: larger than {MAX_PAGE_BYTES // 2**20} MB, download stopped", None
     if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
         return "error: timed out", None
     if failure.check(CannotResolveHostError, DNSLookupError):
@@ -189,7 +210,7 @@ def failure_outcome(failure) -> tuple[str, int | None]:
         ResponseFailed,
         ResponseNeverReceived,
     ):
-        return "error: connection failed", None
+        return "error: connection lost (reset or closed before the answer)", None
     return f"error: {type(failure.value).__name__}", None
 
 
@@ -203,6 +224,7 @@ class EpisodeSpider(scrapy.Spider):
         self.start_url = start_url
         self.host = urlsplit(start_url).netloc.lower()
         self.run = run
+        self.requested_posts: set[str] = set()
 
     async def start(self):
         """Start at the listing (or at the post, when the start URL is one) and the sitemap."""
@@ -216,6 +238,13 @@ class EpisodeSpider(scrapy.Spider):
             sitemap_url(self.start_url), callback=self.parse_sitemap, errback=self.sitemap_failed
         )
 
+    def post_requests(self, urls: list[str]):
+        """Requests for the posts among ``urls`` this crawl has not asked for yet."""
+        for url in urls:
+            if url not in self.requested_posts:
+                self.requested_posts.add(url)
+                yield self.post_request(url)
+
     def post_request(self, url: str) -> scrapy.Request:
         """A request for a post: conditional when its records and text are already kept."""
         headers = {}
@@ -228,13 +257,15 @@ class EpisodeSpider(scrapy.Spider):
             errback=self.post_failed,
             cb_kwargs={"url": url},
             meta={"handle_httpstatus_list": [304]},
+            # Posts are asked for once by post_requests(). Unfiltered, a post that redirects
+            # back to itself runs into the redirect cap and is reported, not silently dropped.
+            dont_filter=True,
         )
 
     def parse_listing(self, response: Response):
         """Queue the posts a listing page links to, and its next page."""
         yield PageOutcome(response.url, LISTING, http_status=response.status)
-        for url in episode_links(response, host=self.host):
-            yield self.post_request(url)
+        yield from self.post_requests(episode_links(response, host=self.host))
         for url in next_page_links(response):
             yield scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed)
 
@@ -242,8 +273,7 @@ class EpisodeSpider(scrapy.Spider):
         """Queue the posts a sitemap lists, and the sitemaps it nests."""
         posts, nested = sitemap_links(response, host=self.host)
         yield PageOutcome(response.url, SITEMAP, http_status=response.status)
-        for url in posts:
-            yield self.post_request(url)
+        yield from self.post_requests(posts)
         for url in nested:
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.sitemap_failed)
 
@@ -266,6 +296,13 @@ class EpisodeSpider(scrapy.Spider):
             return
         if not isinstance(response, TextResponse):
             yield PageOutcome(url, "error: not an HTML page", True, response.status)
+            return
+        try:
+            # Checked strictly: a page that breaks its own encoding never replaces records.
+            response.body.decode(response.encoding)
+        except UnicodeDecodeError as exc:
+            outcome = f"error: not valid {response.encoding} (byte {exc.start})"
+            yield PageOutcome(url, outcome, True, response.status)
             return
         parsed = parse_page(response.text, url)
         yield FetchedPost(url, response.body, parsed.episodes, parsed.features, etag, last_modified)
@@ -305,11 +342,16 @@ def crawl_settings(
         "DOWNLOAD_DELAY": delay,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
         "DOWNLOAD_TIMEOUT": timeout,
-        "DOWNLOAD_MAXSIZE": _MAX_PAGE_BYTES,
-        "DOWNLOAD_WARNSIZE": _MAX_PAGE_BYTES // 4,
+        "DOWNLOAD_MAXSIZE": MAX_PAGE_BYTES,
+        "DOWNLOAD_WARNSIZE": MAX_PAGE_BYTES // 4,
         "RETRY_ENABLED": retries > 0,
         "RETRY_TIMES": retries,
-        "REDIRECT_MAX_TIMES": 5,
+        RETRY_AFTER_MAX_SETTING: RETRY_AFTER_MAX,
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "crawler.retry_after.RetryAfterMiddleware": 550,
+        },
+        "REDIRECT_MAX_TIMES": MAX_REDIRECTS,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_INSTALL_ROOT_HANDLER": False,  # the CLI's logging settings apply

@@ -54,6 +54,11 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
         tmp_name = None
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise StoreError(
+            f"Cannot write {path}: a file stands where a folder should be ({exc.filename}). "
+            "Move it away, or pass --data DIR."
+        ) from exc
     except OSError as exc:
         raise StoreError(
             f"Cannot write {path}: {exc.strerror or exc}. Nothing was changed."
@@ -165,27 +170,56 @@ class CrawlState:
         """Keep a post's new text; move the text it replaces to previous/. True if it changed.
 
         The kept text moves only when it is the one the state knows (its hash matches), so
-        a crawl killed halfway and run again never overwrites the real previous text.
+        a crawl killed halfway and run again never overwrites the real previous text; when
+        the killed crawl had already moved it, the state now records it.
         """
         post = self.post(url)
         new_hash = content_hash(body)
         kept = self.page_text(url)
         changed = False
-        if kept is not None and post.content_hash == content_hash(kept) != new_hash:
+        if post.content_hash is not None and post.content_hash != new_hash:
             previous = Path(PREVIOUS_DIR) / self.page_path(url).name
-            write_atomic(self.crawl_dir / previous, kept)
-            post.previous = previous.as_posix()
-            post.changed_at = seen_at
-            changed = True
+            if kept is not None and content_hash(kept) == post.content_hash:
+                write_atomic(self.crawl_dir / previous, kept)
+            if _file_hash(self.crawl_dir / previous) == post.content_hash:
+                post.previous = previous.as_posix()
+                post.changed_at = seen_at
+                changed = True
         if kept != body:
             write_atomic(self.page_path(url), body)
         post.content_hash = new_hash
         return changed
 
 
+def _file_hash(path: Path) -> str | None:
+    try:
+        return content_hash(path.read_bytes())
+    except OSError:
+        return None
+
+
+def remove_stale_temp_files(crawl_dir: Path) -> int:
+    """Delete the temporary files a killed crawl left in the crawl folder; return how many.
+
+    Only call it while holding the crawl lock: then no other crawl is writing them.
+    """
+    removed = 0
+    for folder in (crawl_dir, crawl_dir / PAGES_DIR, crawl_dir / PREVIOUS_DIR):
+        for path in folder.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+    return removed
+
+
 @contextlib.contextmanager
 def crawl_lock(data_dir: Path | str) -> Iterator[None]:
     """Hold the crawl lock of a data folder, or fail at once when another crawl holds it.
+
+    The lock is an flock on ``crawl/.crawl.lock``: the kernel drops it when its process
+    dies, however it dies, so a killed crawl never blocks the next one. The file keeps the
+    holder's process ID for the message a refused crawl prints. Taking the lock also
+    clears the temporary files a killed crawl left behind.
 
     Raises:
         HalonotesError: another crawl is running on the same folder.
@@ -193,7 +227,7 @@ def crawl_lock(data_dir: Path | str) -> Iterator[None]:
     path = Path(data_dir) / CRAWL_DIR / LOCK_FILE
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = path.open("a")
+        handle = path.open("a+")
     except OSError as exc:
         raise StoreError(
             f"Cannot write to {path.parent}: {exc.strerror or exc}. "
@@ -203,11 +237,24 @@ def crawl_lock(data_dir: Path | str) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip()
             raise HalonotesError(
-                f"Another crawl is running on {data_dir} (it holds {path}). "
-                "Wait for it to finish, then run this one again."
+                f"Another crawl (process {holder or 'unknown'}) is running on {data_dir}: "
+                f"it holds {path}. Wait for it to finish, then run this one again."
             ) from None
         try:
+            _write_holder(handle)
+            remove_stale_temp_files(path.parent)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _write_holder(handle) -> None:
+    # Best effort: the process ID only makes the refusal message clearer.
+    with contextlib.suppress(OSError):
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()

@@ -10,55 +10,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.sample_site import SampleSiteHandler, SampleSiteServer, sample_site_dir
-
-EPISODES = {51, 52, 53, 54, 55}
-POSTS = tuple(f"/thoughts/by-the-run-book-episode-{n}" for n in sorted(EPISODES))
-CRAWL = [sys.executable, "-c", "from webapp.cli import main; main()", "crawl"]
-
-
-class LoggingHandler(SampleSiteHandler):
-    """The sample-site handler, logging each request and answering with chosen faults."""
-
-    def send_page(self, *, include_body: bool) -> None:
-        path = urlsplit(self.path).path
-        self.server.requests.append((self.path, dict(self.headers)))
-        fault = self.server.faults.get(path)
-        if fault == "hang":
-            self.server.released.wait(timeout=30)
-            return
-        if fault == "500":
-            self.send_status(500, b"Internal Server Error\n")
-            return
-        super().send_page(include_body=include_body)
-
-    def log_request(self, code="-", size="-") -> None:
-        self.server.answers.append((self.path, int(code)))
-
-
-class LoggingServer(SampleSiteServer):
-    def __init__(self, site_dir: Path):
-        super().__init__(site_dir, handler=LoggingHandler)
-        self.requests: list[tuple[str, dict]] = []
-        self.answers: list[tuple[str, int]] = []
-        self.faults: dict[str, str] = {}
-        self.released = threading.Event()
-
-    def clear(self) -> None:
-        self.requests.clear()
-        self.answers.clear()
-        self.faults.clear()
-
-    def paths(self) -> list[str]:
-        return [urlsplit(target).path for target, _ in self.requests]
+from crawler.sample_site import SampleSiteServer, sample_site_dir
+from tests.crawl_server import CRAWL, EPISODES, POSTS, LoggingServer, crawl, jsonl, store_bytes
 
 
 @pytest.fixture(scope="module")
@@ -81,28 +40,7 @@ def fresh_server(server):
     """Each test starts with an empty log and no faults; its hanging answers end with it."""
     server.clear()
     yield
-    server.released.set()
-    server.released = threading.Event()
-
-
-def crawl(server: LoggingServer, data_dir: Path, *options: str) -> subprocess.CompletedProcess:
-    """Run ``halonotes crawl`` against the test server in a subprocess."""
-    command = [*CRAWL, "--start-url", f"{server.origin}/thoughts", "--data", str(data_dir)]
-    return subprocess.run(
-        [*command, "--delay", "0", "--timeout", "5", *options],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-def store_bytes(data_dir: Path) -> dict[str, bytes]:
-    return {name: (data_dir / name).read_bytes() for name in ("episodes.jsonl", "features.jsonl")}
-
-
-def jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    server.release()
 
 
 @pytest.fixture(scope="module")

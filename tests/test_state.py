@@ -1,6 +1,7 @@
 """The crawl state: validators per post, kept texts, previous texts, and the crawl lock."""
 
 import json
+import os
 
 import pytest
 
@@ -55,8 +56,10 @@ def test_a_rerun_after_a_killed_crawl_does_not_overwrite_the_previous_text(tmp_p
 
     again = CrawlState.load(tmp_path)
     assert again.posts[POST].content_hash == content_hash(OLD)
-    assert again.keep_text(POST, NEW, seen_at="t3") is False
-    assert (again.crawl_dir / "previous" / "by-the-run-book-episode-7.html").read_bytes() == OLD
+    assert again.keep_text(POST, NEW, seen_at="t3") is True  # the change is recorded now
+    post = again.post(POST)
+    assert (again.crawl_dir / post.previous).read_bytes() == OLD
+    assert post.changed_at == "t3" and again.page_text(POST) == NEW
 
 
 def test_an_unreadable_state_file_names_the_file_and_the_fix(tmp_path):
@@ -68,8 +71,23 @@ def test_an_unreadable_state_file_names_the_file_and_the_fix(tmp_path):
 
 
 def test_a_second_crawl_on_the_same_folder_is_refused(tmp_path):
-    refused = pytest.raises(HalonotesError, match="Another crawl is running")
+    refused = pytest.raises(HalonotesError, match=rf"Another crawl \(process {os.getpid()}\)")
     with crawl_lock(tmp_path), refused, crawl_lock(tmp_path):
         pass
     with crawl_lock(tmp_path):  # released when the first crawl ends
         pass
+
+
+def test_taking_the_lock_clears_temporary_files_a_killed_crawl_left(tmp_path):
+    state = CrawlState(tmp_path)
+    state.keep_text(POST, OLD, seen_at="t1")
+    state.save()
+    leftovers = [
+        state.crawl_dir / ".state.json.k1ll3d.tmp",
+        state.crawl_dir / "pages" / ".by-the-run-book-episode-7.html.k1ll3d.tmp",
+    ]
+    for path in leftovers:
+        path.write_bytes(b"half a fi")
+    with crawl_lock(tmp_path):
+        assert not [path for path in leftovers if path.exists()]
+    assert state.page_text(POST) == OLD and CrawlState.load(tmp_path).posts[POST].content_hash
