@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hostile_data import PWNED_FLAG, write_hostile_archive
 from site_data import HOSTILE_TITLE, write_archive
 from site_server import free_port, running_server
 
@@ -83,4 +84,67 @@ def test_search_facet_ticket_and_video_link_in_a_real_browser(tmp_path):
         finally:
             context.close()
     assert alerts == []
+    assert errors == []
+
+
+HOSTILE_PAGES = (
+    "?q=script",
+    "?q=raw",
+    "?q=breaker",
+    "ticket/9900101",
+    "ticket/9900102",
+    "ticket/9900104",
+    "ticket/9900105",
+    "ticket/9909901",
+    "episode/901",
+    "episode/902",
+    "episode/990",
+    "version/2.240",
+    "draft?pick={picks}",
+)
+
+
+def test_pages_built_from_the_hostile_corpus_run_no_script(tmp_path):
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package.")
+    from playwright.sync_api import sync_playwright
+
+    from index import IndexReader
+
+    data_dir = tmp_path / "data"
+    write_hostile_archive(data_dir)
+    picks = ",".join(hit.key for hit in IndexReader(data_dir).episode_features(990))
+    with running_server(data_dir, free_port()) as site, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+        )
+        dialogs: list[str] = []
+        errors: list[str] = []
+        flags: dict[str, str] = {}
+        try:
+            page = context.new_page()
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on(
+                "console",
+                lambda message: errors.append(message.text) if message.type == "error" else None,
+            )
+            for path in HOSTILE_PAGES:
+                response = page.goto(site.url + path.format(picks=picks))
+                assert response is not None and response.status == 200, path
+                page.wait_for_load_state("load")
+                flags[path] = page.evaluate(f"typeof window.{PWNED_FLAG}")
+                for link in page.locator("a[href]").all():
+                    href = (link.get_attribute("href") or "").strip().lower()
+                    assert not href.startswith(("javascript:", "data:")), (path, href)
+            page.goto(site.url + "ticket/9900101")
+            assert "<script>window.__pwned = 4</script>" in page.locator("h1").inner_text()
+            page.screenshot(path=str(ARTIFACTS / "hostile-corpus.png"), full_page=True)
+        finally:
+            context.close()
+    assert flags == dict.fromkeys(HOSTILE_PAGES, "undefined")
+    assert dialogs == []
     assert errors == []
