@@ -29,7 +29,6 @@ from scrapy.exceptions import (
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
-from twisted.internet.defer import CancelledError
 from twisted.internet.error import (
     ConnectionLost,
     ConnectionRefusedError,
@@ -195,7 +194,7 @@ def failure_outcome(failure) -> tuple[str, int | None]:
         if "max redirections" in str(failure.value):
             return f"error: more than {MAX_REDIRECTS} redirects (a redirect loop)", None
         return f"skipped: {failure.value}", None
-    if failure.check(DownloadCancelledError, CancelledError):
+    if failure.check(DownloadCancelledError):  # the size cap (DOWNLOAD_MAXSIZE)
         return f"error: larger than {MAX_PAGE_BYTES // 2**20} MB, download stopped", None
     if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
         return "error: timed out", None

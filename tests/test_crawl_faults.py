@@ -127,15 +127,17 @@ def test_a_blog_that_hangs_resets_fails_oversends_and_loops_changes_nothing(serv
     assert {path: state.posts[server.origin + path].outcome for path in POSTS} == expected
 
 
-def test_retry_after_is_honoured_up_to_a_cap_and_bad_utf8_changes_nothing(server, data):
+def test_retry_after_is_honoured_up_to_a_cap_and_bad_pages_change_nothing(server, data):
     before = store_bytes(data)
     pages_before = {k: v for k, v in kept_files(data).items() if k.startswith("crawl/pages/")}
-    server.faults.update({POSTS[0]: "429-once", POSTS[1]: "429-long", POSTS[2]: "bad-utf8"})
+    server.faults.update(
+        {POSTS[0]: "429-once", POSTS[1]: "429-long", POSTS[2]: "bad-utf8", POSTS[3]: "huge-unsized"}
+    )
     started = time.monotonic()
     result = crawl(server, data, "--retries", "2")
     elapsed = time.monotonic() - started
 
-    assert result.returncode == 0, result.stderr  # two posts and a retried one answered
+    assert result.returncode == 0, result.stderr  # one post, and a retried one, answered
     first, second = server.request_times(POSTS[0])
     assert second - first >= 1.0  # waited as Retry-After: 1 asked
     assert len(server.request_times(POSTS[1])) == 1  # an hour's wait is not worth holding for
@@ -147,7 +149,9 @@ def test_retry_after_is_honoured_up_to_a_cap_and_bad_utf8_changes_nothing(server
     )
     assert rows[POSTS[2]].startswith("error: not valid utf-8 (byte ")
     assert f"{server.origin}{POSTS[2]}: {rows[POSTS[2]]}" in result.stderr
-    assert "3 unchanged, 0 new, 0 changed, 2 failed" in result.stdout
+    assert rows[POSTS[3]] == "error: larger than 8 MB, download stopped"  # no Content-Length
+    assert server.huge_sent[POSTS[3]] < HUGE_BYTES / 2
+    assert "2 unchanged, 0 new, 0 changed, 3 failed" in result.stdout
     assert store_bytes(data) == before
     pages_after = {k: v for k, v in kept_files(data).items() if k.startswith("crawl/pages/")}
     assert pages_after == pages_before
@@ -314,7 +318,7 @@ def test_a_killed_crawl_leaves_the_old_or_the_new_store_and_the_next_crawl_compl
     result = crawl(server, data_dir)
     assert result.returncode == 0, result.stderr
     assert store_bytes(data_dir) == whole_crawl
-    assert not temp_files(data_dir / "crawl")
+    assert not temp_files(data_dir)  # the store and the crawl lock each cleared their own
     state = CrawlState.load(data_dir)
     edited = state.posts[f"{server.origin}{EDITED_POST}"]
     previous = (data_dir / "crawl" / edited.previous).read_text(encoding="utf-8")
