@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -237,7 +238,7 @@ class EpisodeSpider(scrapy.Spider):
             sitemap_url(self.start_url), callback=self.parse_sitemap, errback=self.sitemap_failed
         )
 
-    def post_requests(self, urls: list[str]):
+    def post_requests(self, urls: list[str]) -> Iterator[scrapy.Request]:
         """Requests for the posts among ``urls`` this crawl has not asked for yet."""
         for url in urls:
             if url not in self.requested_posts:

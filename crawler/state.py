@@ -198,18 +198,15 @@ def _file_hash(path: Path) -> str | None:
         return None
 
 
-def remove_stale_temp_files(crawl_dir: Path) -> int:
-    """Delete the temporary files a killed crawl left in the crawl folder; return how many.
+def remove_stale_temp_files(crawl_dir: Path) -> None:
+    """Delete the temporary files a killed crawl left in the crawl folder.
 
     Only call it while holding the crawl lock: then no other crawl is writing them.
     """
-    removed = 0
     for folder in (crawl_dir, crawl_dir / PAGES_DIR, crawl_dir / PREVIOUS_DIR):
         for path in folder.glob(".*.tmp"):
             with contextlib.suppress(OSError):
                 path.unlink()
-                removed += 1
-    return removed
 
 
 @contextlib.contextmanager
