@@ -39,7 +39,7 @@ OLD_INTRO = "Dana and Marco also argue, at length, about whether a QR code belon
 NEW_INTRO = "Dana and Marco also argue about QR codes on invoices, and change their minds twice."
 OLD_SUMMARY = "Pausing the SLA no longer needs a status change."
 NEW_SUMMARY = "Pausing the SLA is one click now, and the pause shows in the ticket history."
-PADDING_EPISODES = 2000  # a store big enough that writing it takes a while
+PADDING_EPISODES = 1200  # a store big enough that writing it takes a while
 PADDING_FEATURES = 6
 
 
