@@ -32,6 +32,7 @@ from crawler.records import Episode, Feature
 from crawler.store import Store
 from crawler.versions import version_key
 from index.areas import VOCABULARY_DIGEST, tags_in
+from index.codec import HalonotesCodec
 from index.schema import (
     KIND_EPISODE,
     KIND_FEATURE,
@@ -349,7 +350,9 @@ def rebuild_index(
             if procs is None:
                 cores = os.cpu_count() or 1
                 procs = 2 if cores > 1 and len(sources) >= MULTIPROCESS_FROM else 1
-            options = {"limitmb": 256}
+            # Separate segment files: Whoosh copies a compound file's parts into memory when it
+            # opens them, which doubled a serving process's memory at 100k features.
+            options = {"limitmb": 256, "compound": False, "codec": HalonotesCodec()}
             if procs > 1:
                 options.update(procs=procs, multisegment=True)
             writer = ix.writer(**options)
@@ -426,7 +429,7 @@ def update_index(
             added = [digest for digest in sources if digest not in indexed]
             if removed or added:
                 try:
-                    writer = ix.writer(timeout=timeout)
+                    writer = ix.writer(timeout=timeout, compound=False, codec=HalonotesCodec())
                 except LockError as exc:
                     raise IndexBusyError(
                         f"Another process holds the writer of {path}. "

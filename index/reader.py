@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -25,7 +26,7 @@ from whoosh.query.compound import DefaultOr as Or
 from crawler.errors import IndexMissingError, QueryError
 from crawler.versions import canonical_version, version_key
 from index.build import index_path
-from index.facets import MaskDocs, Tables, mask_of
+from index.facets import MaskDocs, Tables, docnums, mask_of
 from index.model import EpisodeInfo, FacetCount, Hit, ResultPage, SearchRequest
 from index.query import ParsedQuery, VersionRange, Word, parse_query, request_filters
 from index.schema import KIND_FEATURE, TEXT_FIELDS, text_analyzer
@@ -42,6 +43,7 @@ RESULT_CACHE_SIZE = 256
 _OPEN_ATTEMPTS = 5
 MAX_KEYS = 500  # keys in one features_by_keys call
 SCORE_ALL_LIMIT = 2_000  # above this many results, Whoosh's own top-N collector ranks them
+SORT_DIRECTLY = 3_000  # result sets up to this size are sorted directly, not by a global order
 
 
 def _word_docs(reader, text: str):
@@ -132,6 +134,38 @@ class _TextQuery:
         return Or([Term(name, text) for text in kept for name in TEXT_FIELDS]), mask
 
 
+def _close_all(searchers: set, lock: threading.Lock) -> None:
+    with lock:
+        open_searchers = list(searchers)
+        searchers.clear()
+    for searcher in open_searchers:
+        searcher.close()
+
+
+def _newest_key(tables: Tables):
+    episode, position = tables.episode, tables.position
+    return lambda d: (-episode[d], position[d])
+
+
+def _version_sort_key(tables: Tables):
+    vkey, episode, position = tables.version_key, tables.episode, tables.position
+    return lambda d: (-vkey[d], -episode[d], position[d])
+
+
+def _timestamp_key(tables: Tables):
+    episode, seconds, position = tables.episode, tables.seconds, tables.position
+    return lambda d: (-episode[d], seconds[d], position[d])
+
+
+# The orders of Tables.order, as key functions for sorting a few documents directly.
+_SORT_KEYS = {
+    "relevance": _newest_key,
+    "newest": _newest_key,
+    "version": _version_sort_key,
+    "timestamp": _timestamp_key,
+}
+
+
 class IndexReader:
     """Searches the index in ``data_dir/index``; safe to share between threads."""
 
@@ -145,9 +179,15 @@ class IndexReader:
         self._tables: dict[tuple[str, int], Tables] = {}
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache_size
+        # Every searcher this reader opened and has not closed: closed when the reader is
+        # closed or garbage-collected, so no segment file is left open behind a thread.
+        self._open_searchers: set = set()
+        self._finalizer = weakref.finalize(self, _close_all, self._open_searchers, self._lock)
         self._searcher()
 
-    # --- searchers and per-generation tables ----------------------------------------------
+    def close(self) -> None:
+        """Close every searcher this reader opened (it must not be used afterwards)."""
+        self._finalizer()
 
     def _target(self) -> str:
         target = os.path.realpath(self._link)
@@ -176,12 +216,12 @@ class IndexReader:
                     if ix.latest_generation() != searcher.reader().generation():
                         # Not Searcher.refresh(): it reuses segment readers by segment id,
                         # so documents deleted since keep matching (stale deletion sets).
-                        searcher.close()
-                        searcher = ix.searcher()
+                        self._retire(searcher)
+                        searcher = self._track(ix.searcher())
                 else:
                     if searcher is not None:
-                        searcher.close()
-                    searcher = self._open(target).searcher()
+                        self._retire(searcher)
+                    searcher = self._track(self._open(target).searcher())
             except (OSError, whoosh_index.EmptyIndexError):
                 # A commit removed the files of the generation being opened, or a rebuild
                 # swapped the folder between reading the link and opening it: try again.
@@ -194,6 +234,16 @@ class IndexReader:
         raise IndexMissingError(
             f"The search index at {self._link} cannot be opened. Run: halonotes index --rebuild"
         )
+
+    def _track(self, searcher):
+        with self._lock:
+            self._open_searchers.add(searcher)
+        return searcher
+
+    def _retire(self, searcher) -> None:
+        with self._lock:
+            self._open_searchers.discard(searcher)
+        searcher.close()
 
     def _state(self) -> tuple[object, Tables, tuple[str, int]]:
         searcher = self._searcher()
@@ -296,10 +346,12 @@ class IndexReader:
             Or(terms, boost=TICKET_BOOST) if len(terms) > 1 else terms[0].with_boost(TICKET_BOOST)
         )
 
-    def _facets(self, tables: Tables, results: bytes) -> dict[str, list[FacetCount]]:
+    def _facets(
+        self, tables: Tables, results: bytes, docs: list[int] | None = None
+    ) -> dict[str, list[FacetCount]]:
         facets = {}
         for name in FACETS:
-            counts = tables.counts(_FACET_FIELDS[name], results)
+            counts = tables.counts(_FACET_FIELDS[name], results, docs)
             if name == "version":
                 ordered = sorted(counts, key=lambda v: tables.version_keys.get(v, 0), reverse=True)
             elif name == "episode":
@@ -405,10 +457,16 @@ class IndexReader:
                         results, text, query = retried, retry_text, retry_text.query
         result_bytes = tables.mask_bytes(results)
         total = results.bit_count()
+        docs = docnums(results) if total <= SORT_DIRECTLY else None
         start = (request.page - 1) * request.page_size
+        if parsed.only_lookups and query is lookup:
+            query = None  # every result is the ticket asked for: newest first
         if query is not None and request.sort == "relevance" and total:
             limit = min(start + request.page_size, total)
-            scored = self._top(searcher, tables, query, results, limit)[start:]
+            scored = self._top(searcher, tables, query, results, limit, docs)[start:]
+        elif docs is not None:
+            ordered = sorted(docs, key=_SORT_KEYS[request.sort](tables))
+            scored = [(d, 0.0) for d in ordered[start : start + request.page_size]]
         else:
             scored = []
             skipped = 0
@@ -425,20 +483,19 @@ class IndexReader:
             request=request,
             hits=hits,
             total=total,
-            facets=self._facets(tables, result_bytes),
+            facets=self._facets(tables, result_bytes, docs),
             suggestion=suggestion,
             notice=" ".join(notices) or None,
         )
 
     @staticmethod
-    def _top(searcher, tables: Tables, query: Query, results: int, limit: int):
+    def _top(searcher, tables: Tables, query: Query, results: int, limit: int, docs=None):
         """The ``limit`` best-scoring (docnum, score) pairs among the documents in ``results``.
 
         Scoring only the documents that passed the filters (skipping the matcher to each) is
         much cheaper than letting Whoosh score every match and drop the filtered ones.
         """
-        docs = list(MaskDocs(results, tables.size))
-        if len(docs) > SCORE_ALL_LIMIT:
+        if docs is None or len(docs) > SCORE_ALL_LIMIT:
             top = searcher.search(query, filter=MaskDocs(results, tables.size), limit=limit)
             return [(hit.docnum, hit.score) for hit in top]
         context = searcher.context()
