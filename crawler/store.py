@@ -224,10 +224,12 @@ class Store:
     def _commit(self, files: dict[Path, list[dict]]) -> None:
         """Replace several files as one change (see the module docstring)."""
         temps: dict[Path, Path] = {}
+        writing = self.journal_path
         try:
-            for path, rows in files.items():
-                temps[path] = _write_temp(path, rows)
+            for writing, rows in files.items():
+                temps[writing] = _write_temp(writing, rows)
             if len(temps) > 1:
+                writing = self.journal_path
                 journal = {temp.name: path.name for path, temp in temps.items()}
                 os.replace(_write_temp(self.journal_path, [journal]), self.journal_path)
                 _fsync_dir(self.data_dir)
@@ -235,7 +237,7 @@ class Store:
             for temp in temps.values():
                 with contextlib.suppress(OSError):
                     temp.unlink()
-            raise _write_error(next(iter(files)), exc) from exc
+            raise _write_error(writing, exc) from exc
         for path, temp in temps.items():
             os.replace(temp, path)
         _fsync_dir(self.data_dir)

@@ -247,13 +247,13 @@ def test_chapters_json_error_without_timestamps():
 def test_episode_markdown_uses_the_blog_post_format():
     hits = [
         make_hit(
-            "Asset-Client direct link added",
+            "Printers can be shared between sites",
             198,
-            ticket_id="843566",
-            summary="Assets can belong to a client without a site.",
+            ticket_id="1190401",
+            summary="One printer record can now serve several sites.",
             bullets=("Handy for shared kit", "Watch mixed client and site links"),
         ),
-        make_hit("Project wizard", 3725, version="2.214", ticket_id="769329"),
+        make_hit("Project wizard", 3725, version="2.214", ticket_id="1190402"),
     ]
     text = episode_markdown(make_episode(), hits)
     assert text.splitlines() == [
@@ -267,16 +267,16 @@ def test_episode_markdown_uses_the_blog_post_format():
         "",
         "## v2.212 Features",
         "",
-        "### Asset-Client direct link added | v2.212 #843566 | 3:18",
+        "### Printers can be shared between sites | v2.212 #1190401 | 3:18",
         "",
-        "Assets can belong to a client without a site.",
+        "One printer record can now serve several sites.",
         "",
         "- Handy for shared kit",
         "- Watch mixed client and site links",
         "",
         "## v2.214 Features",
         "",
-        "### Project wizard | v2.214 #769329 | 1:02:05",
+        "### Project wizard | v2.214 #1190402 | 1:02:05",
     ]
 
 
@@ -313,7 +313,7 @@ def test_draft_markdown_keeps_the_given_order_and_handles_missing_parts():
         ("Fish &amp; chips & peas", "Fish \\&amp; chips & peas"),
         ("Ends with #", "Ends with \\#"),
         ("two\nlines\u202eRTL", "two linesRTL"),
-        ("v2.212 #843566 (fine)", "v2.212 #843566 (fine)"),
+        ("v2.212 #1190401 (fine)", "v2.212 #1190401 (fine)"),
     ],
 )
 def test_markdown_text_renders_as_the_same_text(crawled, expected):

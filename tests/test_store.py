@@ -189,3 +189,19 @@ def test_a_merge_killed_mid_commit_leaves_the_old_pair_or_the_new_pair(
         "episodes.jsonl",
         "features.jsonl",
     ]
+
+
+def test_a_failed_write_names_the_file_it_could_not_write(store, monkeypatch):
+    store.merge([episode(1)], [feature(1, "1", 0)])
+    real_fsync = os.fsync
+    writes = []
+
+    def second_write_fails(fd):
+        writes.append(fd)
+        if len(writes) == 2:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", second_write_fails)
+    with pytest.raises(StoreError, match=r"Cannot write .*episodes\.jsonl: No space left"):
+        store.merge([episode(1, date="2026-01-02")], [feature(1, "1", 0, summary="changed")])
