@@ -302,3 +302,29 @@ def test_any_parameters_give_a_request_or_a_query_error(reader, args):
         assert str(exc)
         return
     assert reader.search(request).total >= 0
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": ""},
+        {"q": "recurring"},
+        {"q": "recurring", "sort": "version"},
+        {"q": "asset OR portal -banner"},
+        {"q": "2000006 webhooks"},
+        {"q": "", "sort": "timestamp", "page_size": "3", "page": "2"},
+        {"q": "version:>=2.210", "sort": "newest"},
+    ],
+)
+def test_large_result_paths_give_the_same_pages(built_index, monkeypatch, params):
+    """Big result sets are counted per facet value and ranked by Whoosh's collector; small ones
+    one by one: both ways must agree (the thresholds are lowered to force the big-set path)."""
+    request = parse_request(params)
+    small = IndexReader(built_index, cache_size=0).search(request)
+    monkeypatch.setattr("index.facets.COUNT_ONE_BY_ONE", 0)
+    monkeypatch.setattr("index.reader.SORT_DIRECTLY", 0)
+    monkeypatch.setattr("index.reader.SCORE_ALL_LIMIT", 0)
+    large = IndexReader(built_index, cache_size=0).search(request)
+    assert large.total == small.total
+    assert large.facets == small.facets
+    assert [h.key for h in large.hits] == [h.key for h in small.hits]
