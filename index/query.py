@@ -89,11 +89,6 @@ class ParsedQuery:
     notices: list[str] = field(default_factory=list)
 
     @property
-    def has_text(self) -> bool:
-        """True when the query has words or phrases to match."""
-        return any(not word.negated for word in self.words)
-
-    @property
     def only_lookups(self) -> bool:
         """True when the query is nothing but ticket numbers or timestamps."""
         return bool(self.tickets or self.timestamps) and not self.words

@@ -309,10 +309,6 @@ class IndexReader:
             score=float(score),
         )
 
-    def _hits(self, docnums: Iterable[int]) -> list[Hit]:
-        searcher, tables, _ident = self._state()
-        return [self._hit(searcher, tables, d) for d in docnums]
-
     # --- search ------------------------------------------------------------------------------
 
     def _filter_mask(self, tables: Tables, parsed: ParsedQuery) -> int:
