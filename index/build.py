@@ -225,9 +225,13 @@ def _index_lock(data_dir: Path, *, timeout: float) -> Iterator[None]:
     with handle:
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                # A POSIX record lock, not flock(): the indexing processes a rebuild forks
+                # would inherit a flock and, if the rebuild were killed, hold it forever.
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
-            except BlockingIOError:
+            except OSError as exc:
+                if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                    raise
                 if time.monotonic() >= deadline:
                     raise IndexBusyError(
                         f"Another indexer is writing {index_path(data_dir)}. "
@@ -237,7 +241,7 @@ def _index_lock(data_dir: Path, *, timeout: float) -> Iterator[None]:
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.lockf(handle, fcntl.LOCK_UN)
 
 
 def _pid_alive(pid: int) -> bool:

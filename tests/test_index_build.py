@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import signal
 import subprocess
@@ -154,12 +153,30 @@ def test_killing_a_rebuild_leaves_the_old_index_and_the_next_run_cleans_up(tmp_p
 def test_a_second_indexer_gets_a_clear_busy_error(tmp_path):
     write_store(tmp_path)
     rebuild_index(tmp_path)
-    with (tmp_path / LOCK_NAME).open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time\n"
+            f"handle = open({str(tmp_path / LOCK_NAME)!r}, 'a')\n"
+            "fcntl.lockf(handle, fcntl.LOCK_EX)\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(30)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(IndexBusyError, match="Another indexer is writing"):
             update_index(tmp_path, timeout=0.2)
         with pytest.raises(IndexBusyError):
             rebuild_index(tmp_path, timeout=0.2)
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    assert update_index(tmp_path).added == 0  # free again once the other indexer is gone
 
 
 def test_readers_in_threads_keep_answering_during_updates(tmp_path):
