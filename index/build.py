@@ -10,6 +10,7 @@ one writer and one commit. Both hold ``data/.index.lock``, so only one runs at a
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import fcntl
 import functools
@@ -19,6 +20,8 @@ import logging
 import os
 import re
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -320,6 +323,21 @@ def _swap_in(data_dir: Path, built: Path) -> Path:
     return snapshot
 
 
+_PR_SET_PDEATHSIG = 1
+_forking_indexers = threading.Event()
+
+
+def _stop_with_parent() -> None:
+    """In a process forked by a rebuild: ask Linux to kill it when the rebuild dies."""
+    if not _forking_indexers.is_set():
+        return
+    with contextlib.suppress(AttributeError, OSError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+os.register_at_fork(after_in_child=_stop_with_parent)
+
+
 # --- public entry points ---------------------------------------------------------------------
 
 
@@ -359,14 +377,20 @@ def rebuild_index(
             options = {"limitmb": 256, "compound": False, "codec": HalonotesCodec()}
             if procs > 1:
                 options.update(procs=procs, multisegment=True)
-            writer = ix.writer(**options)
+            if procs > 1:
+                # Whoosh's indexing processes wait on a queue forever if this one is killed.
+                _forking_indexers.set()
             try:
-                for digest, source in sources.items():
-                    writer.add_document(**source.document(digest))
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
+                writer = ix.writer(**options)
+                try:
+                    for digest, source in sources.items():
+                        writer.add_document(**source.document(digest))
+                except BaseException:
+                    writer.cancel()
+                    raise
+                writer.commit()
+            finally:
+                _forking_indexers.clear()
             ix.close()
             _swap_in(data_dir, build_dir)
         except OSError as exc:
