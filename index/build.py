@@ -147,11 +147,12 @@ def _sources(data_dir: Path) -> dict[str, _Source]:
         (KIND_EPISODE, store.episodes_path),
     )
     sources: dict[str, _Source] = {}
-    for kind, path in files:
-        prefix = kind.encode() + b"\0" + _SALT + b"\0"
-        for number, line in _store_lines(path):
-            digest = hashlib.sha1(prefix + line).hexdigest()
-            sources[digest] = _Source(kind, path, number, line)
+    with store.reading():  # one consistent version of the store, even while a crawl merges
+        for kind, path in files:
+            prefix = kind.encode() + b"\0" + _SALT + b"\0"
+            for number, line in _store_lines(path):
+                digest = hashlib.sha1(prefix + line).hexdigest()
+                sources[digest] = _Source(kind, path, number, line)
     return sources
 
 
