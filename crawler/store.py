@@ -54,6 +54,20 @@ class MergeReport:
         self.unchanged += other.unchanged
 
 
+def parse_jsonl_line(path: Path, number: int, line: str | bytes) -> dict:
+    """Parse line ``number`` of a store file, or raise a StoreError naming the place."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise StoreError(
+            f"{path}:{number} is not valid JSON ({exc.msg}). "
+            "Restore the file from version control, or delete it and crawl again."
+        ) from exc
+    if not isinstance(data, dict):
+        raise StoreError(f"{path}:{number} is not a JSON object.")
+    return data
+
+
 def read_jsonl(path: Path) -> Iterator[dict]:
     """Yield the objects of a JSON Lines file; a missing file yields nothing."""
     try:
@@ -64,18 +78,8 @@ def read_jsonl(path: Path) -> Iterator[dict]:
         raise StoreError(f"Cannot read {path}: {exc.strerror or exc}") from exc
     with handle:
         for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise StoreError(
-                    f"{path}:{number} is not valid JSON ({exc.msg}). "
-                    "Restore the file from version control, or delete it and crawl again."
-                ) from exc
-            if not isinstance(data, dict):
-                raise StoreError(f"{path}:{number} is not a JSON object.")
-            yield data
+            if line.strip():
+                yield parse_jsonl_line(path, number, line)
 
 
 def _write_temp(path: Path, rows: Iterable[dict]) -> Path:

@@ -32,7 +32,7 @@ from whoosh.index import LockError
 
 from crawler.errors import IndexBusyError, IndexMissingError, StoreError
 from crawler.records import Episode, Feature
-from crawler.store import Store
+from crawler.store import Store, parse_jsonl_line
 from crawler.versions import version_key
 from index.areas import VOCABULARY_DIGEST, tags_in
 from index.codec import HalonotesCodec
@@ -105,19 +105,6 @@ def _store_lines(path: Path) -> Iterator[tuple[int, bytes]]:
                 yield number, line
 
 
-def _parse(path: Path, number: int, line: bytes) -> dict:
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise StoreError(
-            f"{path}:{number} is not valid JSON ({exc.msg}). "
-            "Restore the file from version control, or delete it and crawl again."
-        ) from exc
-    if not isinstance(data, dict):
-        raise StoreError(f"{path}:{number} is not a JSON object.")
-    return data
-
-
 @dataclass(frozen=True)
 class _Source:
     """One store line that becomes one document."""
@@ -128,7 +115,7 @@ class _Source:
     line: bytes
 
     def document(self, digest: str) -> dict:
-        data = _parse(self.path, self.number, self.line)
+        data = parse_jsonl_line(self.path, self.number, self.line)
         if self.kind == KIND_EPISODE:
             return episode_document(Episode.from_dict(data), digest=digest)
         if not isinstance(data.get("title"), str):
