@@ -120,6 +120,9 @@ class Tables:
             self.episodes[record["episode"]] = record
         self._orders: dict[str, list[int]] = {}
         self._term_masks: OrderedDict = OrderedDict()
+        # Words' document frequencies over the full-text fields, filled in by related lookups
+        # (at most the index's vocabulary).
+        self.word_frequency: dict[str, int] = {}
         self._lock = threading.Lock()
 
     @staticmethod

@@ -9,8 +9,10 @@ per index generation and never changed after.
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
+import math
 import os
 import threading
 import weakref
@@ -44,6 +46,9 @@ _OPEN_ATTEMPTS = 5
 MAX_KEYS = 500  # keys in one features_by_keys call
 SCORE_ALL_LIMIT = 2_000  # above this many results, Whoosh's own top-N collector ranks them
 SORT_DIRECTLY = 3_000  # result sets up to this size are sorted directly, not by a global order
+RELATED_WORDS = 8  # rarest words of a feature that related() looks for
+RELATED_POSTINGS = 1_500  # documents related() reads for words, rarest words first
+RELATED_CANDIDATES = 200  # features one shared integration adds to the related candidates
 
 
 def _word_docs(reader, text: str):
@@ -532,25 +537,69 @@ class IndexReader:
         return [self._hit(searcher, tables, d) for d in ordered]
 
     def related(self, hit: Hit, *, limit: int = 5) -> list[Hit]:
-        """Other features most like ``hit`` (shared words, areas and integrations)."""
+        """Other features most like ``hit`` (shared rare words, integrations and areas).
+
+        Candidates come only from the hit's rarest words and its integrations, never from its
+        areas (most features have one), so the cost stays small at any index size.
+        """
         searcher, tables, _ident = self._state()
-        text = " ".join([hit.title, *hit.aliases, hit.summary])
-        words = [w for w, _score in searcher.key_terms_from_text("summary", text, numterms=8)]
-        clauses: list[Query] = [Term(name, w) for w in words for name in ("title", "summary")]
-        clauses += [Term("areas", a, boost=0.5) for a in hit.areas]
-        clauses += [Term("integrations", i, boost=2.0) for i in hit.integrations]
-        if not clauses:
-            return []
         allowed = tables.features
         if hit.ticket_id:
             allowed &= ~mask_of(
                 searcher.docs_for_query(Term("ticket_id", hit.ticket_id)), tables.size
             )
         allowed &= ~mask_of(searcher.docs_for_query(Term("key", hit.key)), tables.size)
-        if not allowed:
+        if not allowed or limit <= 0:
             return []
-        results = searcher.search(Or(clauses), filter=MaskDocs(allowed, tables.size), limit=limit)
-        return [self._hit(searcher, tables, r.docnum, score=r.score) for r in results]
+        total = tables.features.bit_count() or 1
+        scores: dict[int, float] = {}
+        budget = RELATED_POSTINGS
+        for weight, mask in self._related_words(searcher, tables, hit):
+            found = mask & allowed
+            budget -= found.bit_count()
+            if budget < 0:
+                break  # the rarer words are counted; the rest say little about relations
+            gain = weight * math.log(1 + total / mask.bit_count())
+            for docnum in docnums(found):
+                scores[docnum] = scores.get(docnum, 0.0) + gain
+        if len(scores) > RELATED_CANDIDATES:
+            kept = heapq.nlargest(RELATED_CANDIDATES, scores, key=scores.get)
+            scores = {docnum: scores[docnum] for docnum in kept}
+        for name in hit.integrations:
+            docs = docnums(tables.value_mask("integrations", name) & allowed)
+            for docnum in docs[-RELATED_CANDIDATES:]:  # the latest indexed
+                scores.setdefault(docnum, 0.0)
+        if not scores:
+            return []
+        shared = {"integrations": (set(hit.integrations), 2.0), "areas": (set(hit.areas), 0.5)}
+        episode, position = tables.episode, tables.position
+        for docnum in scores:
+            for fieldname, (wanted, weight) in shared.items():
+                for value in tables.doc_values[fieldname][docnum]:
+                    if value in wanted:
+                        facet = tables.values[fieldname][value]
+                        scores[docnum] += weight * math.log(1 + total / facet.count)
+        ranked = sorted(scores, key=lambda d: (-scores[d], -episode[d], position[d]))
+        return [self._hit(searcher, tables, d, score=scores[d]) for d in ranked[:limit]]
+
+    def _related_words(self, searcher, tables: Tables, hit: Hit):
+        """The hit's rarest words as (weight, documents): title and alias words count 3x."""
+        analyzer = text_analyzer()
+        weights: dict[str, float] = {}
+        for token in analyzer(hit.summary):
+            weights.setdefault(token.text, 1.0)
+        for token in analyzer(" ".join([hit.title, *hit.aliases])):
+            weights[token.text] = 3.0
+        reader = searcher.reader()
+        known = tables.word_frequency
+        for word in weights:
+            if word not in known:
+                known[word] = sum(reader.doc_frequency(name, word) for name in TEXT_FIELDS)
+        rarest = sorted((w for w in weights if known[w] > 1), key=known.get)
+        for word in rarest[:RELATED_WORDS]:
+            mask = tables.term_mask(searcher, ("term", word), _word_docs(reader, word))
+            if mask:
+                yield weights[word], mask
 
     def _episode_info(self, tables: Tables, record: dict) -> EpisodeInfo:
         facet = tables.values["episode"].get(str(record["episode"]))

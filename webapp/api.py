@@ -25,6 +25,7 @@ from webapp.responses import (
     search_args,
 )
 from webapp.shownotes import csv_text, safe_url
+from webapp.views.helpers import completeness
 
 bp = Blueprint("api", __name__)
 answer_errors(bp, as_json=lambda: not request.path.endswith(".csv"))
@@ -110,7 +111,7 @@ def ticket(ticket_id: str):
             {
                 "ticket_id": ticket_id,
                 "features": [hit_data(h) for h in hits],
-                "related": [hit_data(h) for h in reader.related(hits[0])],
+                "related": [hit_data(h) for h in reader.related(max(hits, key=completeness))],
             }
         ),
         content_type=JSON_TYPE,
