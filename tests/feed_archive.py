@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from archive import build_archive
+
 from crawler.records import Episode, Feature, timestamp_seconds
 from crawler.store import Store
 
@@ -161,13 +163,7 @@ RELEASE_NOTES_2220 = [
 
 def write_archive(data_dir: Path) -> Store:
     """Store the invented records and build the index."""
-    from index.build import rebuild_index
-
-    store = Store(data_dir)
-    store.merge(EPISODES, FEATURES)
-    store.replace_release_notes("2.220", RELEASE_NOTES_2220)
-    rebuild_index(data_dir)
-    return store
+    return build_archive(data_dir, EPISODES, FEATURES, release_notes={"2.220": RELEASE_NOTES_2220})
 
 
 def edit_summary(data_dir: Path, ticket_id: str, summary: str) -> None:

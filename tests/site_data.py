@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archive import build_archive
+
 from crawler.records import Episode, Feature, timestamp_seconds
 from crawler.store import Store
 
@@ -180,10 +182,4 @@ RELEASE_NOTES_2212 = [
 
 def write_archive(data_dir: Path) -> Store:
     """Store the invented episodes, features and release notes, and build the index."""
-    from index.build import rebuild_index
-
-    store = Store(data_dir)
-    store.merge(EPISODES, FEATURES)
-    store.replace_release_notes("2.212", RELEASE_NOTES_2212)
-    rebuild_index(data_dir)
-    return store
+    return build_archive(data_dir, EPISODES, FEATURES, release_notes={"2.212": RELEASE_NOTES_2212})
