@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from crawler.records import Episode, Feature
+from crawler.records import Episode, Feature, timestamp_seconds
 from crawler.store import Store
 from index.build import rebuild_index
 
@@ -21,3 +21,20 @@ def build_archive(
         store.replace_release_notes(version, notes)
     rebuild_index(data_dir)
     return store
+
+
+def discussed_feature(
+    url, episode, position, title, version, ticket, timestamp, **extra
+) -> Feature:
+    """A feature as an episode post gives it, with its seconds worked out from the timestamp."""
+    return Feature(
+        title=title,
+        url=url,
+        episode=episode,
+        ticket_id=ticket,
+        version=version,
+        timestamp=timestamp,
+        seconds=timestamp_seconds(timestamp),
+        position=position,
+        **extra,
+    )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from archive import build_archive
+from archive import build_archive, discussed_feature
 
-from crawler.records import Episode, Feature, timestamp_seconds
+from crawler.records import Episode, Feature
 from crawler.store import Store
 
 HOSTILE_FORMULA = '=HYPERLINK("http://evil.example","x")'
@@ -43,22 +43,8 @@ EPISODES = [
 ]
 
 
-def _feature(url, episode, position, title, version, ticket, timestamp, **extra) -> Feature:
-    return Feature(
-        title=title,
-        url=url,
-        episode=episode,
-        ticket_id=ticket,
-        version=version,
-        timestamp=timestamp,
-        seconds=timestamp_seconds(timestamp),
-        position=position,
-        **extra,
-    )
-
-
 FEATURES = [
-    _feature(
+    discussed_feature(
         EP30,
         30,
         0,
@@ -69,7 +55,7 @@ FEATURES = [
         summary="Project tasks can be dragged between columns on a board.",
         bullets=("Columns follow the task statuses", "Cards show the assigned agent"),
     ),
-    _feature(
+    discussed_feature(
         EP30,
         30,
         1,
@@ -80,7 +66,7 @@ FEATURES = [
         summary=HOSTILE_SUMMARY,
         bullets=("<b>bold</b> claims", "=1+1 in a bullet"),
     ),
-    _feature(
+    discussed_feature(
         EP30,
         30,
         2,
@@ -91,7 +77,7 @@ FEATURES = [
         summary="Invoice totals can be rounded per currency.",
         bullets=("Rounding applies to new invoices only",),
     ),
-    _feature(
+    discussed_feature(
         EP30,
         30,
         3,
@@ -101,7 +87,7 @@ FEATURES = [
         "9:40",
         summary="A preview shows an email template with sample ticket values.",
     ),
-    _feature(
+    discussed_feature(
         EP30,
         30,
         4,
@@ -111,7 +97,7 @@ FEATURES = [
         "1:02:03",
         summary="Failed webhook calls are retried with growing delays.",
     ),
-    _feature(
+    discussed_feature(
         EP31,
         31,
         0,
@@ -121,7 +107,7 @@ FEATURES = [
         "1:00",
         summary="Merged tickets keep every attachment.",
     ),
-    _feature(
+    discussed_feature(
         EP31,
         31,
         1,
@@ -131,7 +117,7 @@ FEATURES = [
         "2:00",
         summary="Asset warranty end dates can be filled in from the vendor.",
     ),
-    _feature(
+    discussed_feature(
         EP31,
         31,
         2,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archive import build_archive
+from archive import build_archive, discussed_feature
 
-from crawler.records import Episode, Feature, timestamp_seconds
+from crawler.records import Episode, Feature
 from crawler.store import Store
 
 HOSTILE_TITLE = '<script>alert("title")</script><img src=x onerror=alert(1)> Hostile heading'
@@ -50,22 +50,8 @@ EPISODES = [
 ]
 
 
-def _feature(url, episode, position, title, version, ticket, timestamp, **extra) -> Feature:
-    return Feature(
-        title=title,
-        url=url,
-        episode=episode,
-        ticket_id=ticket,
-        version=version,
-        timestamp=timestamp,
-        seconds=timestamp_seconds(timestamp),
-        position=position,
-        **extra,
-    )
-
-
 FEATURES = [
-    _feature(
+    discussed_feature(
         EP18,
         18,
         0,
@@ -79,7 +65,7 @@ FEATURES = [
         flags=("caution",),
         highlighted=True,
     ),
-    _feature(
+    discussed_feature(
         EP18,
         18,
         1,
@@ -90,7 +76,7 @@ FEATURES = [
         summary="End users can sign in to the self-service portal with a link sent by email.",
         flags=("recommended",),
     ),
-    _feature(
+    discussed_feature(
         EP18,
         18,
         2,
@@ -102,7 +88,7 @@ FEATURES = [
         flags=("not_enabled_by_default",),
         highlighted=True,
     ),
-    _feature(
+    discussed_feature(
         EP19,
         19,
         0,
@@ -112,7 +98,7 @@ FEATURES = [
         "1:02:10",
         summary="The invoice preview can be saved as a PDF for approval.",
     ),
-    _feature(
+    discussed_feature(
         EP19,
         19,
         1,
@@ -122,7 +108,7 @@ FEATURES = [
         "20:00",
         summary="A second look at previewing recurring invoices, now with discounts.",
     ),
-    _feature(
+    discussed_feature(
         EP19,
         19,
         2,
@@ -133,7 +119,7 @@ FEATURES = [
         summary='A summary with <b onmouseover="alert(2)">markup</b> in it.',
         bullets=("<iframe src=javascript:alert(3)></iframe>",),
     ),
-    _feature(
+    discussed_feature(
         EP19,
         19,
         3,
@@ -143,7 +129,7 @@ FEATURES = [
         "30:30",
         summary="-2+3 looks like a formula too.",
     ),
-    _feature(
+    discussed_feature(
         EP20,
         20,
         0,
