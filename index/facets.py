@@ -12,7 +12,7 @@ import json
 import threading
 from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from whoosh.idsets import DocIdSet
 
@@ -120,6 +120,8 @@ class Tables:
             self.episodes[record["episode"]] = record
         self._orders: dict[str, list[int]] = {}
         self._term_masks: OrderedDict = OrderedDict()
+        self._term_scores: OrderedDict = OrderedDict()
+        self._term_score_entries = 0
         # Words' document frequencies over the full-text fields, filled in by related lookups
         # (at most the index's vocabulary).
         self.word_frequency: dict[str, int] = {}
@@ -185,6 +187,27 @@ class Tables:
                 self._term_masks.popitem(last=False)
         return mask
 
+    def term_scores(self, text: str, scores: Callable[[], dict[int, float]]) -> dict[int, float]:
+        """Each document's score for one analysed term, cached for this generation.
+
+        ``scores`` is called (with no arguments) on a cache miss. The cache holds at most
+        TERM_SCORE_ENTRIES document scores in all, dropping the least recently used terms.
+        """
+        with self._lock:
+            found = self._term_scores.get(text)
+            if found is not None:
+                self._term_scores.move_to_end(text)
+                return found
+        found = scores()
+        with self._lock:
+            if text not in self._term_scores:
+                self._term_scores[text] = found
+                self._term_score_entries += len(found)
+            while self._term_score_entries > TERM_SCORE_ENTRIES and len(self._term_scores) > 1:
+                _text, dropped = self._term_scores.popitem(last=False)
+                self._term_score_entries -= len(dropped)
+        return found
+
     def mask_bytes(self, mask: int) -> bytes:
         """A mask as bytes, for facet counting and membership tests."""
         return mask.to_bytes((self.size >> 3) + 1, "little")
@@ -217,3 +240,4 @@ class Tables:
 _KINDS = (KIND_FEATURE, KIND_RELEASE_NOTE, KIND_EPISODE)
 COUNT_ONE_BY_ONE = 3000  # result sets up to this size are counted per document, not per value
 TERM_CACHE_SIZE = 2048  # words and phrases whose document masks a generation keeps
+TERM_SCORE_ENTRIES = 400_000  # document scores of terms a generation keeps (about 40 MB)

@@ -62,12 +62,28 @@ def _word_docs(reader, text: str):
     return docs
 
 
+def _term_scores(searcher, text: str) -> dict[int, float]:
+    """Each document's score for the analysed term ``text``: the sum over the full-text fields."""
+    query = Or([Term(name, text) for name in TEXT_FIELDS])
+    context = searcher.context()
+    scores: dict[int, float] = {}
+    for sub, offset in searcher.leaf_searchers():
+        matcher = query.matcher(sub, context)
+        while matcher.is_active():
+            scores[matcher.id() + offset] = matcher.score()
+            matcher.next()
+    return scores
+
+
 class _TextQuery:
     """A parsed query's words as a Whoosh query (for scores) and a document mask (for counts)."""
 
     def __init__(self, searcher, tables: Tables, parsed: ParsedQuery):
         self.terms: set[str] = set()
         self.prefixes: list[str] = []
+        # The terms whose scores add up to the query's score, or None when a phrase needs
+        # Whoosh's own matchers to score.
+        self.score_terms: list[str] | None = []
         self.missing: list[Word] = []  # plain words with no hits anywhere
         self._searcher, self._tables = searcher, tables
         positive: list[tuple[Query, int]] = []
@@ -104,15 +120,23 @@ class _TextQuery:
             self.terms.update(tokens)
         if len(tokens) == 1:
             mask = self._term_mask(tokens[0])
-            if not mask and not word.negated:
-                self.missing.append(word)
+            if not word.negated:
+                if not mask:
+                    self.missing.append(word)
+                self._scored_by(tokens)
             return Or([Term(name, tokens[0]) for name in TEXT_FIELDS]), mask
+        if not word.negated:
+            self.score_terms = None
         query = Or([Phrase(name, tokens) for name in TEXT_FIELDS])
         searcher = self._searcher
         mask = self._tables.term_mask(
             searcher, ("phrase", *tokens), lambda: searcher.docs_for_query(query)
         )
         return query, mask
+
+    def _scored_by(self, terms: list[str]) -> None:
+        if self.score_terms is not None:
+            self.score_terms.extend(terms)
 
     def _prefix(self, word: Word) -> tuple[Query, int]:
         # Stems are indexed, so "invoicing*" looks for the stem "invoic" as well as "invoicing".
@@ -131,6 +155,7 @@ class _TextQuery:
         kept = sorted(found, key=found.get, reverse=True)[:MAX_PREFIX_TERMS]
         if not word.negated:
             self.prefixes.extend(starts)
+            self._scored_by(kept)
         if not kept:
             return NullQuery, 0
         mask = 0
@@ -464,7 +489,11 @@ class IndexReader:
             query = None  # every result is the ticket asked for: newest first
         if query is not None and request.sort == "relevance" and total:
             limit = min(start + request.page_size, total)
-            scored = self._top(searcher, tables, query, results, limit, docs)[start:]
+            if query is text.query and text.score_terms is not None:
+                top = self._top_by_terms(searcher, tables, text.score_terms, results, docs, limit)
+            else:
+                top = self._top(searcher, tables, query, results, limit, docs)
+            scored = top[start:]
         elif docs is not None:
             ordered = sorted(docs, key=_SORT_KEYS[request.sort](tables))
             scored = [(d, 0.0) for d in ordered[start : start + request.page_size]]
@@ -487,6 +516,33 @@ class IndexReader:
             facets=self._facets(tables, result_bytes, docs),
             suggestion=suggestion,
             notice=" ".join(notices) or None,
+        )
+
+    @staticmethod
+    def _top_by_terms(
+        searcher, tables: Tables, terms: list[str], results: int, docs: list[int] | None, limit: int
+    ):
+        """The ``limit`` best (docnum, score) pairs, adding up each term's cached scores.
+
+        A query of plain words and prefixes scores a document with the sum of its terms' scores
+        over the full-text fields, which is what Whoosh's union and intersection matchers add
+        up; keeping each term's scores for the generation makes a repeated word cost a lookup.
+        """
+        totals = dict.fromkeys(docs if docs is not None else docnums(results), 0.0)
+        for text in terms:
+            scores = tables.term_scores(text, lambda text=text: _term_scores(searcher, text))
+            if len(scores) < len(totals):
+                for docnum, score in scores.items():
+                    if docnum in totals:
+                        totals[docnum] += score
+            else:
+                for docnum in totals:
+                    score = scores.get(docnum)
+                    if score:
+                        totals[docnum] += score
+        episode, position = tables.episode, tables.position
+        return heapq.nsmallest(
+            limit, totals.items(), key=lambda item: (-item[1], -episode[item[0]], position[item[0]])
         )
 
     @staticmethod

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from array import array
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from markupsafe import Markup, escape
@@ -9,16 +12,33 @@ from markupsafe import Markup, escape
 from index.schema import text_analyzer
 
 SNIPPET_CHARS = 220  # about two lines of a result card
+WORD_SPANS_CACHE_SIZE = 16_384  # texts whose word spans are kept (about 1 kB each)
+
+
+@lru_cache(maxsize=WORD_SPANS_CACHE_SIZE)
+def _word_spans(text: str) -> tuple[tuple[str, ...], array]:
+    """The stems of the words of ``text`` (stop words kept, unstemmed) and their spans.
+
+    The spans are one array of start, end offsets. Remembered per text: the same features come
+    back in search after search, and this compact form keeps thousands in a few MB.
+    """
+    stems: list[str] = []
+    offsets = array("I")
+    for token in text_analyzer()(text, chars=True, removestops=False):
+        stems.append(sys.intern(token.text))
+        offsets.append(token.startchar)
+        offsets.append(token.endchar)
+    return tuple(stems), offsets
 
 
 def _matches(text: str, terms: frozenset[str], prefixes: tuple[str, ...]) -> list[tuple[int, int]]:
     """Character spans of the words in ``text`` whose stems are query terms."""
-    spans = []
-    for token in text_analyzer()(text, chars=True, removestops=False):
-        stem = token.text
-        if stem in terms or (prefixes and stem.startswith(prefixes)):
-            spans.append((token.startchar, token.endchar))
-    return spans
+    stems, offsets = _word_spans(text)
+    return [
+        (offsets[2 * index], offsets[2 * index + 1])
+        for index, stem in enumerate(stems)
+        if stem in terms or (prefixes and stem.startswith(prefixes))
+    ]
 
 
 def _cut(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
@@ -65,6 +85,7 @@ def snippet(texts: list[str], terms: frozenset[str], prefixes: tuple[str, ...] =
     return str(Markup("").join(parts))
 
 
+@lru_cache(maxsize=4096)
 def video_at(video_url: str | None, seconds: int | None) -> str | None:
     """Return the video URL opened at ``seconds`` (YouTube ``t=``, others ``#t=``)."""
     if not video_url:

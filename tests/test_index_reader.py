@@ -328,3 +328,40 @@ def test_large_result_paths_give_the_same_pages(built_index, monkeypatch, params
     assert large.total == small.total
     assert large.facets == small.facets
     assert [h.key for h in large.hits] == [h.key for h in small.hits]
+
+
+@pytest.mark.parametrize(
+    "q", ["recurring", "invoice billing", "recur*", "recurring -meter", "recurring area:billing"]
+)
+def test_scores_are_whoosh_bm25f_scores_of_the_same_query(built_index, q):
+    """Plain words and prefixes are ranked from cached per-term scores: each hit must get the
+    score Whoosh's own matchers give the same query, and the order must follow the scores."""
+    from whoosh import index as whoosh_index
+    from whoosh.query import And, Or, Term
+
+    from index.schema import TEXT_FIELDS, text_analyzer
+
+    page = IndexReader(built_index, cache_size=0).search(parse_request({"q": q}))
+    assert page.hits
+    words = [w for w in q.split() if not w.startswith("-") and ":" not in w]
+    clauses = []
+    with whoosh_index.open_dir(built_index / "index").searcher() as searcher:
+        for word in words:
+            if word.endswith("*"):
+                stems = {word[:-1], *(t.text for t in text_analyzer()(word[:-1]))}
+                texts = {
+                    term.decode() if isinstance(term, bytes) else term
+                    for name in TEXT_FIELDS
+                    for stem in stems
+                    for term in searcher.reader().expand_prefix(name, stem)
+                }
+            else:
+                texts = {t.text for t in text_analyzer()(word)}
+            clauses.append(Or([Term(name, text) for text in texts for name in TEXT_FIELDS]))
+        expected = {
+            json.loads(hit["record"])["key"]: hit.score
+            for hit in searcher.search(And(clauses), limit=None)
+        }
+    for hit in page.hits:
+        assert hit.score == pytest.approx(expected[hit.key], rel=1e-9)
+    assert [hit.score for hit in page.hits] == sorted((h.score for h in page.hits), reverse=True)
