@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import quote_plus, urlencode, urlsplit
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from markupsafe import Markup
 
 from index import Hit, QueryError
@@ -15,6 +15,7 @@ from index.areas import area_label, integration_label
 
 MAX_PICKS = 100
 MAX_KEY_LENGTH = 120
+QUERY_SAFE = "!$'()*,/:;?@"  # left unescaped in query strings, as url_for leaves them
 
 FLAG_LABELS = {
     "caution": "Caution",
@@ -51,8 +52,11 @@ def join_picks(picks: Iterable[str]) -> str | None:
 
 
 def current_picks() -> list[str]:
-    """The draft list carried in this request's URL."""
-    return parse_picks(request.args.get("pick"))
+    """The draft list carried in this request's URL (read once per request)."""
+    picks = g.get("halonotes_picks")
+    if picks is None:
+        picks = g.halonotes_picks = tuple(parse_picks(request.args.get("pick")))
+    return list(picks)
 
 
 @lru_cache(maxsize=8192)
@@ -66,31 +70,66 @@ def link(_endpoint: str, **values: object) -> str:
     A built URL depends only on the endpoint, the values, the script root and, for external
     links, the host, so those make the key.
     """
-    host = request.host_url if values.get("_external") else ""
+    current = request._get_current_object()  # one context lookup, not one per attribute
+    host = current.host_url if values.get("_external") else ""
     try:
-        return _built_url(request.script_root, host, _endpoint, tuple(sorted(values.items())))
+        return _built_url(current.script_root, host, _endpoint, tuple(sorted(values.items())))
     except TypeError:  # an unhashable value: build it directly
         return url_for(_endpoint, **values)
 
 
-def url_with(_endpoint: str | None = None, **changes: object) -> str:
-    """This page's query parameters with some changed (None removes one), on any endpoint."""
+def _query(args: dict[str, str]) -> str:
+    return urlencode(list(args.items()), safe=QUERY_SAFE)
+
+
+def _page_args(endpoint: str | None) -> tuple[str, dict[str, str]]:
+    """The endpoint a changed URL points at and the query arguments it starts from."""
     # url_for reads "_external", "_scheme"... as options: never pass such names from the URL
     args = {k: v for k, v in request.args.items() if not k.startswith("_")}
-    if _endpoint is None:
-        _endpoint = request.endpoint
+    if endpoint is None:
+        endpoint = request.endpoint
         args.update(request.view_args or {})
+    return endpoint, args
+
+
+def _url(endpoint: str, args: dict[str, str]) -> str:
+    """The URL of ``endpoint``: arguments its route names go in the path, the rest in the query."""
+    in_path = current_app.extensions["halonotes_route_arguments"].get(endpoint, ())
+    path = link(endpoint, **{name: args.pop(name) for name in in_path if name in args})
+    query = _query(args)
+    return f"{path}?{query}" if query else path
+
+
+def url_with(_endpoint: str | None = None, **changes: object) -> str:
+    """This page's query parameters with some changed (None removes one), on any endpoint."""
+    endpoint, args = _page_args(_endpoint)
     for name, value in changes.items():
         if value is None or value == "":
             args.pop(name, None)
         else:
             args[name] = str(value)
-    return link(_endpoint, **args)
+    return _url(endpoint, args)
+
+
+def facet_link(name: str) -> Callable[[object], str]:
+    """This page's URL with facet ``name`` set to a given value and the page reset.
+
+    The part shared by every value of the facet is built once, so a long facet list costs a
+    quoted value per link.
+    """
+    endpoint, args = _page_args(None)
+    args.pop(name, None)
+    args.pop("page", None)
+    base = _url(endpoint, args)
+    lead = f"{base}&" if "?" in base else f"{base}?"
+    lead += quote_plus(name, safe=QUERY_SAFE) + "="
+    return lambda value: lead + quote_plus(str(value), safe=QUERY_SAFE)
 
 
 def pick_url(key: str) -> str:
     """The draft page with ``key`` added to the current draft list."""
-    return link("curate.draft", pick=join_picks([*current_picks(), key]))
+    picks = current_picks()
+    return _url("curate.draft", {"pick": join_picks([*picks, key])})
 
 
 def completeness(hit: Hit) -> tuple:
@@ -130,6 +169,7 @@ def attention_first(hits: Iterable[Hit]) -> tuple[list[Hit], list[Hit]]:
     return [h for h in hits if needs_attention(h)], [h for h in hits if not needs_attention(h)]
 
 
+@lru_cache(maxsize=4096)
 def web_url(url: str | None) -> str | None:
     """Return ``url`` when it is an http(s) link, else None (crawled links may be hostile)."""
     if not url:
@@ -167,9 +207,16 @@ def visible_text(value: object) -> object:
 
 def register_template_helpers(app: Flask) -> None:
     """Make the helpers available to every template."""
+    route_arguments: dict[str, frozenset[str]] = {}
+    for rule in app.url_map.iter_rules():
+        route_arguments[rule.endpoint] = route_arguments.get(rule.endpoint, frozenset()) | set(
+            rule.arguments
+        )
+    app.extensions["halonotes_route_arguments"] = route_arguments
     app.jinja_env.globals.update(
         url_for=link,
         url_with=url_with,
+        facet_link=facet_link,
         pick_url=pick_url,
         current_picks=current_picks,
         join_picks=join_picks,
