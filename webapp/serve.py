@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import socket
 from pathlib import Path
 
@@ -26,10 +27,27 @@ class SiteServer(BaseApplication):
             self.cfg.set(name, value)
 
     def load(self):
-        """Build the app in each worker."""
+        """Build the app in each worker, open the index and set the start-up heap aside."""
         from webapp.app import create_app
 
-        return create_app({"DATA_DIR": str(self.data_dir)})
+        app = create_app({"DATA_DIR": str(self.data_dir)})
+        warm_up(app)
+        return app
+
+
+def warm_up(app) -> None:
+    """Read the index's tables once, then move everything built so far out of the GC's way.
+
+    The modules, templates and per-generation tables of a worker are some 90,000 objects that
+    live as long as it does; a full collection walked them all (about 40 ms, a pause any
+    request in the worker waited for). ``gc.freeze`` leaves them to reference counting.
+    """
+    try:
+        app.extensions["halonotes_reader"].get().versions()
+    except IndexMissingError:
+        return  # the site answers 503 until an index exists; nothing to set aside yet
+    gc.collect()
+    gc.freeze()
 
 
 def check_port(host: str, port: int) -> None:

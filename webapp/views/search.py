@@ -19,6 +19,7 @@ FACETS = (
     ("episode", "Episode"),
 )
 SORTS = (("relevance", "Relevance"), ("newest", "Newest"), ("version", "Version"))
+FACET_SHOWN = 10  # values a facet lists until "Show all" (?more=<facet>) is followed
 
 
 def search_args() -> dict[str, str]:
@@ -33,11 +34,14 @@ def home():
     picks = current_picks()
     reader = current_reader()
     result = reader.search(search_request)
+    expanded = request.args.get("more")
     return render_template(
         "search/home.html",
         result=result,
         versions=reader.versions(),
         facets=FACETS,
+        facet_shown=FACET_SHOWN,
+        expanded=expanded if expanded in dict(FACETS) else None,
         sorts=SORTS,
         picks=picks,
     )
