@@ -2,13 +2,14 @@
 
 from crawler.errors import HalonotesError, IndexBusyError, IndexMissingError, QueryError
 from crawler.versions import canonical_version, version_key
-from index.model import EpisodeInfo, FacetCount, Hit, ResultPage, SearchRequest
+from index.model import EpisodeInfo, FacetCount, FeaturePage, Hit, ResultPage, SearchRequest
 from index.query import parse_request
 from index.reader import IndexReader
 
 __all__ = [
     "EpisodeInfo",
     "FacetCount",
+    "FeaturePage",
     "HalonotesError",
     "Hit",
     "IndexBusyError",

@@ -82,6 +82,24 @@ class ResultPage:
 
 
 @dataclass(frozen=True)
+class FeaturePage:
+    """One page of the features of some versions, one record per ticket, flagged ones first."""
+
+    hits: list[Hit]
+    total: int  # features on every page together
+    flagged: int  # how many of them carry a flag asked to come first (they fill the first pages)
+    version_counts: dict[str, int]  # per version, how many of the other features it has
+    page: int = 1
+    page_size: int = 100
+
+    @property
+    def page_count(self) -> int:
+        """How many pages the features fill."""
+        size = max(self.page_size, 1)
+        return max(1, -(-self.total // size))
+
+
+@dataclass(frozen=True)
 class EpisodeInfo:
     """An episode as the index stores it, with its feature count."""
 

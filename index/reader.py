@@ -17,7 +17,7 @@ import os
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from crawler.errors import IndexMissingError, QueryError
 from crawler.versions import canonical_version, version_key
 from index.build import index_path
 from index.facets import MaskDocs, Tables, docnums, mask_of
-from index.model import EpisodeInfo, FacetCount, Hit, ResultPage, SearchRequest
+from index.model import EpisodeInfo, FacetCount, FeaturePage, Hit, ResultPage, SearchRequest
 from index.query import ParsedQuery, VersionRange, Word, parse_query, request_filters
 from index.schema import KIND_FEATURE, TEXT_FIELDS, text_analyzer
 from index.snippets import snippet, video_at
@@ -761,3 +761,81 @@ class IndexReader:
         from crawler.report import read_last_run
 
         return read_last_run(self.data_dir)
+
+    def version_features(
+        self,
+        versions: Iterable[str],
+        *,
+        page: int = 1,
+        page_size: int = 100,
+        first_flags: Collection[str] = (),
+        fullest: Callable[[Hit], object] | None = None,
+    ) -> FeaturePage:
+        """One page of the features of some versions, in upgrade_path's order.
+
+        A ticket recorded more than once is listed once, where its first record is, as the
+        record ``fullest`` ranks highest (the first of equals; the first record when None).
+        Features carrying any of ``first_flags`` come before the others, keeping that order.
+        Only the page's features (and the records of repeated tickets, to choose between
+        them) become Hits: the order comes from the generation's tables.
+        """
+        searcher, tables, _ident = self._state()
+        mask = 0
+        for version in set(versions):
+            mask |= tables.value_mask("version", version)
+        mask &= tables.features
+        vkey, episode, position = tables.version_key, tables.episode, tables.position
+        ordered = self._sorted_docs(tables, mask, lambda d: (vkey[d], -episode[d], position[d]))
+        tickets = self._record_tickets(searcher, ordered)
+        records: dict[str, list[int]] = {}
+        for docnum, ticket in zip(ordered, tickets, strict=True):
+            if ticket:
+                records.setdefault(ticket, []).append(docnum)
+        hits: dict[int, Hit] = {}
+        chosen: dict[str, int] = {}
+        for ticket, docs in records.items():
+            if len(docs) > 1 and fullest is not None:
+                hits.update((d, self._hit(searcher, tables, d)) for d in docs)
+                chosen[ticket] = max(docs, key=lambda d: fullest(hits[d]))
+            else:
+                chosen[ticket] = docs[0]
+        flags, wanted = tables.doc_values["flags"], frozenset(first_flags)
+        first: list[int] = []
+        rest: list[int] = []
+        for docnum, ticket in zip(ordered, tickets, strict=True):
+            if ticket:
+                if chosen.get(ticket) is None:
+                    continue  # listed already, at the ticket's first record
+                docnum = chosen.pop(ticket)
+            (first if wanted.intersection(flags[docnum]) else rest).append(docnum)
+        version_counts: dict[str, int] = {}
+        for docnum in rest:
+            for version in tables.doc_values["version"][docnum]:
+                version_counts[version] = version_counts.get(version, 0) + 1
+        start = (page - 1) * page_size
+        shown = (first + rest)[start : start + page_size]
+        return FeaturePage(
+            hits=[hits.get(d) or self._hit(searcher, tables, d) for d in shown],
+            total=len(first) + len(rest),
+            flagged=len(first),
+            version_counts=version_counts,
+            page=page,
+            page_size=page_size,
+        )
+
+    @staticmethod
+    def _record_tickets(searcher, docs: list[int]) -> list[str | None]:
+        """Each feature's ticket number, read from its stored record without decoding all of it.
+
+        Tables have no ticket column, so grouping a ticket's records needs the stored record.
+        Records are written by json.dumps, where a quote inside a value is escaped: the only
+        unescaped ``"ticket_id": `` is the key itself, and only its value is decoded.
+        """
+        decode = json.JSONDecoder().raw_decode
+        tickets: list[str | None] = []
+        for docnum in docs:
+            record = searcher.stored_fields(docnum)["record"]
+            start = record.find('"ticket_id": ')
+            value = decode(record, start + len('"ticket_id": '))[0] if start >= 0 else None
+            tickets.append(str(value) if value else None)
+        return tickets
