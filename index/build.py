@@ -4,7 +4,9 @@
 rebuild writes a new folder (``data/index.tmp-<pid>``), renames it and replaces the link in one
 ``os.replace``, so a reader always opens a complete index and a crash mid-build leaves the old
 one working. An update adds and deletes documents in the current folder by record digest, with
-one writer and one commit. Both hold ``data/.index.lock``, so only one runs at a time.
+one writer and one commit. Both hold ``data/.index.lock``, so only one runs at a time. A run
+killed at any point leaves the last good index answering, and the next run removes what it left:
+its build folder, index folders of a swap cut short, the unused files of a commit cut short.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.index import LockError
+from whoosh.index import TOC, LockError, clean_files
 
 from crawler.errors import IndexBusyError, IndexMissingError, StoreError
 from crawler.records import Episode, Feature
@@ -275,6 +277,20 @@ def _snapshots(data_dir: Path) -> list[tuple[int, Path]]:
     return sorted(found)
 
 
+def _remove_stale_snapshots(data_dir: Path) -> None:
+    """Delete index folders a swap killed halfway left: newer than the linked one, or older
+    than the one kept before it (a swap deletes those only after moving the link)."""
+    match = _SNAPSHOT.fullmatch(_current_target(data_dir) or "")
+    if match is None:
+        return  # no link yet, or a plain folder from before snapshots
+    current = int(match.group(1))
+    older = [path for serial, path in _snapshots(data_dir) if serial < current]
+    newer = [path for serial, path in _snapshots(data_dir) if serial > current]
+    for path in [*older[:-1], *newer]:
+        log.info("Removing the index folder %s left by an interrupted rebuild", path)
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def _fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
@@ -351,6 +367,7 @@ def rebuild_index(
     started = time.perf_counter()
     with _index_lock(data_dir, timeout=timeout):
         _remove_stale_builds(data_dir)
+        _remove_stale_snapshots(data_dir)
         sources = _sources(data_dir)
         build_dir = data_dir / f"{_TMP_PREFIX}{os.getpid()}"
         shutil.rmtree(build_dir, ignore_errors=True)
@@ -400,6 +417,16 @@ def rebuild_index(
     return report
 
 
+def _remove_unfinished_commit(ix, folder: Path) -> None:
+    """Delete what a writer killed mid-commit left in an index folder: files the latest commit
+    does not use and Whoosh's temporary files (its next commit would, but only if one comes)."""
+    toc = TOC.read(ix.storage, ix.indexname)
+    clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+    for path in folder.glob(f"_{ix.indexname}_*.toc.*"):  # a table of contents being written
+        path.unlink(missing_ok=True)
+    shutil.rmtree(folder / f"{ix.indexname}.tmp", ignore_errors=True)
+
+
 def _indexed_digests(ix) -> set[str]:
     with ix.reader() as reader:
         if not reader.has_column("digest"):
@@ -431,6 +458,7 @@ def update_index(
     started = time.perf_counter()
     with _index_lock(data_dir, timeout=timeout):
         _remove_stale_builds(data_dir)
+        _remove_stale_snapshots(data_dir)
         path = index_path(data_dir)
         try:
             ix = whoosh_index.open_dir(str(path.resolve()))
@@ -439,6 +467,7 @@ def update_index(
                 f"The index at {path} is incomplete. Run: halonotes index --rebuild"
             ) from exc
         try:
+            _remove_unfinished_commit(ix, path.resolve())
             sources = _sources(data_dir)
             indexed = _indexed_digests(ix)
             removed = indexed - sources.keys()
