@@ -1,7 +1,8 @@
 """Load the production server (``halonotes serve``) with a realistic mix of requests.
 
     .venv/bin/python bench/load.py [--features 3000] [--connections 64] [--duration 30]
-                                   [--max-requests 200000] [--data DIR] [--json]
+                                   [--baseline GIT-REF] [--max-requests 200000] [--data DIR]
+                                   [--json]
 
 Writes a seeded synthetic archive of ``--features`` features (bench/corpus.py) into a store in
 a temporary folder (or reuses ``--data DIR``, building it there on first use), indexes it,
@@ -13,28 +14,37 @@ starts ``halonotes serve`` on a free port on 127.0.0.1 and runs two phases:
 * ``search``: ``--search-connections`` (4) connections sending only filtered searches ``/?q=…``
   for ``--search-duration`` seconds: the latency a person searching sees on a busy day.
 
-Each phase prints requests per second, p50/p95/p99 latency and the error count (any answer
-other than 200, 301, 304 or 400, or no answer). Every URL differs, so the index's result cache
-only helps where real users would repeat themselves. Stops by itself; the server is stopped
-with SIGTERM at the end.
+Each phase prints requests per second, p50/p95/p99 latency, the error count (any answer other
+than 200, 301, 304 or 400, or no answer) and the CPU the load generator itself used. Every URL
+differs, so the site's caches only help where real users would repeat themselves.
+
+``--baseline GIT-REF`` also serves the same data with the code of that commit (unpacked from
+git into a temporary folder) and runs each phase against both servers in turn, with the same
+requests, printing both figures side by side with their ratios: a noisy machine slows both
+alike. The issue's targets are checked for the current code. Stops by itself; the servers are
+stopped with SIGTERM at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import math
 import os
 import random
+import resource
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -42,8 +52,10 @@ from urllib.parse import urlencode
 import aiohttp
 import corpus
 
+ROOT = Path(__file__).resolve().parents[1]
 OK_STATUSES = frozenset({200, 301, 304, 400})
 REQUEST_TIMEOUT = 30.0  # seconds one request may take before it counts as an error
+LARGE_INDEX = 50_000  # from this many features the 100k-feature goals apply
 # (share of the mix, kind): what a busy day on the site looks like
 MIX = (
     (30, "search_filtered"),
@@ -70,6 +82,7 @@ class PhaseResult:
     statuses: Counter = field(default_factory=Counter)
     errors: int = 0
     error_examples: list[str] = field(default_factory=list)
+    client_cpu_s: float = 0.0  # CPU this process (the load generator) used during the phase
 
     def figures(self) -> dict:
         """Requests per second, latency percentiles and errors, rounded for printing."""
@@ -91,6 +104,7 @@ class PhaseResult:
             "p99_ms": rank(0.99),
             "errors": self.errors,
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "client_cpu_s": round(self.client_cpu_s, 1),
         }
 
 
@@ -209,10 +223,9 @@ async def _client(session, base: str, paths, result: PhaseResult, deadline: floa
                 result.error_examples.append(f"{path}: {detail}")
 
 
-async def run_phase(
+async def _run_phase(
     name: str, base: str, paths, *, connections: int, duration: float, max_requests: int
 ) -> PhaseResult:
-    """Send requests from ``connections`` keep-alive connections until time or count run out."""
     result = PhaseResult(name, connections, 0.0)
     connector = aiohttp.TCPConnector(limit=connections, force_close=False)
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
@@ -225,6 +238,30 @@ async def run_phase(
         )
         result.seconds = time.monotonic() - started
     return result
+
+
+def run_phase(
+    name: str, base: str, paths, *, connections: int, duration: float, max_requests: int
+) -> PhaseResult:
+    """Send requests from ``connections`` keep-alive connections until time or count run out."""
+    cpu_before = _own_cpu_seconds()
+    result = asyncio.run(
+        _run_phase(
+            name,
+            base,
+            paths,
+            connections=connections,
+            duration=duration,
+            max_requests=max_requests,
+        )
+    )
+    result.client_cpu_s = _own_cpu_seconds() - cpu_before
+    return result
+
+
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def free_port() -> int:
@@ -250,11 +287,12 @@ def prepare_data(data_dir: Path, features: int) -> None:
     )
 
 
-def start_server(data_dir: Path, port: int, extra: list[str]) -> subprocess.Popen:
-    """Start ``halonotes serve`` and wait until it answers."""
+def start_server(data_dir: Path, port: int, extra: list[str], code_dir: Path) -> subprocess.Popen:
+    """Start ``halonotes serve`` with the code in ``code_dir`` and wait until it answers."""
     halonotes = Path(sys.executable).with_name("halonotes")
     command = [str(halonotes), "serve", "--port", str(port), "--data", str(data_dir), *extra]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {**os.environ, "PYTHONPATH": str(code_dir)}  # ahead of the installed package
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -262,9 +300,25 @@ def start_server(data_dir: Path, port: int, extra: list[str]) -> subprocess.Pope
                 return process
         except (urllib.error.URLError, ConnectionError):
             if process.poll() is not None or time.monotonic() > deadline:
-                stop_server(process)
-                raise SystemExit("halonotes serve did not start") from None
+                log = stop_server(process)
+                raise SystemExit(f"halonotes serve did not start:\n{log[-2000:]}") from None
             time.sleep(0.2)
+
+
+def unpack_commit(ref: str, into: Path) -> Path:
+    """The project's files at git ``ref``, unpacked into ``into``: the baseline's code."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", ref], capture_output=True
+    )
+    if archive.returncode != 0:
+        reason = archive.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SystemExit(
+            f"bench/load.py: --baseline {ref!r} is not a commit of {ROOT}"
+            + (f" ({reason[-1]})" if reason else "")
+        )
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(into, filter="data")
+    return into
 
 
 def stop_server(process: subprocess.Popen) -> str:
@@ -290,13 +344,68 @@ def warm_up(base: str, words: Vocabulary) -> None:
                 pass
 
 
-def print_figures(figures: dict) -> None:
+def print_figures(figures: dict, label: str = "") -> None:
     """One readable line per phase."""
     print(
-        f"{figures['phase']:<7} {figures['connections']:>3} conn  {figures['requests']:>7} req "
-        f"in {figures['seconds']:>5.1f} s  {figures['rps']:>7.1f} req/s  "
-        f"p50 {figures['p50_ms']:>6.1f} ms  p95 {figures['p95_ms']:>6.1f} ms  "
-        f"p99 {figures['p99_ms']:>6.1f} ms  errors {figures['errors']}"
+        f"{label}{figures['phase']:<7} {figures['connections']:>3} conn  "
+        f"{figures['requests']:>7} req in {figures['seconds']:>5.1f} s  "
+        f"{figures['rps']:>7.1f} req/s  p50 {figures['p50_ms']:>7.1f} ms  "
+        f"p95 {figures['p95_ms']:>7.1f} ms  p99 {figures['p99_ms']:>7.1f} ms  "
+        f"errors {figures['errors']}  client CPU {figures['client_cpu_s']:.1f} s"
+    )
+
+
+def ratios(current: dict, baseline: dict) -> dict:
+    """How the current code compares: throughput ×, latencies as baseline / current (× faster)."""
+
+    def divide(top: float, bottom: float) -> float | None:
+        return round(top / bottom, 2) if bottom else None
+
+    return {
+        "phase": current["phase"],
+        "rps_x": divide(current["rps"], baseline["rps"]),
+        "p50_x": divide(baseline["p50_ms"], current["p50_ms"]),
+        "p95_x": divide(baseline["p95_ms"], current["p95_ms"]),
+        "p99_x": divide(baseline["p99_ms"], current["p99_ms"]),
+    }
+
+
+def targets(figures: list[dict], features: int) -> list[dict]:
+    """The issue's goals for the current code: real-scale data, or a 100k-feature index."""
+    mix = next(f for f in figures if f["phase"] == "mix")
+    search = next(f for f in figures if f["phase"] == "search")
+    checks = [("mix errors == 0", mix["errors"], mix["errors"] == 0)]
+    if features >= LARGE_INDEX:
+        checks.append(("search p95 < 100 ms", search["p95_ms"], search["p95_ms"] < 100))
+    else:
+        checks.append(("mix >= 300 req/s", mix["rps"], mix["rps"] >= 300))
+        checks.append(("search p95 < 15 ms", search["p95_ms"], search["p95_ms"] < 15))
+    return [{"target": name, "value": value, "met": met} for name, value, met in checks]
+
+
+def indexed_features(data_dir: Path) -> int:
+    """How many features the index holds."""
+    from index import IndexReader, SearchRequest
+
+    return IndexReader(data_dir).search(SearchRequest(page_size=1)).total
+
+
+def measure(base: str, words: Vocabulary, args: argparse.Namespace, phase: str) -> PhaseResult:
+    """Run one phase against the server at ``base``, with the seeded request stream."""
+    rng = random.Random(f"{args.seed}:{phase}")
+    if phase == "mix":
+        paths: Iterator[str] = mix_paths(rng, words)
+        connections, duration = args.connections, args.duration
+    else:
+        paths = search_paths(rng, words)
+        connections, duration = args.search_connections, args.search_duration
+    return run_phase(
+        phase,
+        base,
+        paths,
+        connections=connections,
+        duration=duration,
+        max_requests=args.max_requests,
     )
 
 
@@ -312,8 +421,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--search-duration", type=float, default=15.0)
     parser.add_argument("--workers", type=int, help="passed to halonotes serve")
     parser.add_argument("--threads", type=int, help="passed to halonotes serve")
+    parser.add_argument("--baseline", metavar="GIT-REF", help="also measure this commit's code")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--json", action="store_true", help="one JSON object per phase")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
     args = parser.parse_args(argv)
 
     extra = []
@@ -324,50 +434,71 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="halonotes-load-") as scratch:
         data_dir = args.data or Path(scratch) / "data"
         prepare_data(data_dir, args.features)
+        features = indexed_features(data_dir)
         words = vocabulary(data_dir)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = start_server(data_dir, port, extra)
+        codes = {"current": ROOT}
+        if args.baseline:
+            codes = {
+                "baseline": unpack_commit(args.baseline, Path(scratch) / "baseline"),
+                **codes,
+            }
+        servers, bases, logs = {}, {}, {}
+        results: dict[str, list[PhaseResult]] = {label: [] for label in codes}
         try:
-            warm_up(base, words)
-            rng = random.Random(args.seed)
-            phases = [
-                asyncio.run(
-                    run_phase(
-                        "mix",
-                        base,
-                        mix_paths(rng, words),
-                        connections=args.connections,
-                        duration=args.duration,
-                        max_requests=args.max_requests,
-                    )
-                ),
-                asyncio.run(
-                    run_phase(
-                        "search",
-                        base,
-                        search_paths(rng, words),
-                        connections=args.search_connections,
-                        duration=args.search_duration,
-                        max_requests=args.max_requests,
-                    )
-                ),
-            ]
+            for label, code_dir in codes.items():
+                port = free_port()
+                bases[label] = f"http://127.0.0.1:{port}"
+                servers[label] = start_server(data_dir, port, extra, code_dir)
+                warm_up(bases[label], words)
+            for phase in ("mix", "search"):
+                for label in codes:  # each phase against each server in turn
+                    results[label].append(measure(bases[label], words, args, phase))
         finally:
-            server_log = stop_server(server)
-    for phase in phases:
-        figures = phase.figures()
-        figures["features"] = args.features if not args.data else None
-        figures["cpus"] = os.cpu_count()
-        if args.json:
-            print(json.dumps(figures))
-        else:
-            print_figures(figures)
-            for example in phase.error_examples:
-                print(f"        error: {example}")
-    if server_log.strip() and not args.json:
-        print("server stderr:\n" + server_log.strip()[-2000:], file=sys.stderr)
-    return 1 if any(phase.errors for phase in phases) else 0
+            for label, server in servers.items():
+                logs[label] = stop_server(server)
+    figures = {label: [r.figures() for r in runs] for label, runs in results.items()}
+    for label, rows in figures.items():
+        for row in rows:
+            row.update(code=label, features=features, cpus=os.cpu_count())
+    checks = targets(figures["current"], features)
+    compared = (
+        [ratios(c, b) for c, b in zip(figures["current"], figures["baseline"], strict=True)]
+        if args.baseline
+        else []
+    )
+    if args.json:
+        for rows in figures.values():
+            for row in rows:
+                print(json.dumps(row))
+        for row in compared:
+            print(json.dumps({"ratio": "current/baseline", **row}))
+        for row in checks:
+            print(json.dumps(row))
+    else:
+        print(f"{features:,} features, {os.cpu_count()} CPUs")
+        width = max(len(label) for label in figures) + 2
+        for number in range(2):  # mix, then search
+            for label, runs in results.items():
+                print_figures(figures[label][number], f"{label:<{width}}")
+                for example in runs[number].error_examples:
+                    print(f"{'':<{width}}error: {example}")
+        for row in compared:
+            print(
+                f"{'ratio':<{width}}{row['phase']:<7} req/s {_x(row['rps_x'])}  "
+                f"p50 {_x(row['p50_x'])} faster  p95 {_x(row['p95_x'])} faster  "
+                f"p99 {_x(row['p99_x'])} faster"
+            )
+        for row in checks:
+            verdict = "met" if row["met"] else "NOT MET"
+            print(f"target {row['target']:<22} {row['value']:>9}  {verdict}")
+        for label, log in logs.items():
+            if log.strip():
+                print(f"{label} server stderr:\n{log.strip()[-2000:]}", file=sys.stderr)
+    return 1 if any(r.errors for runs in results.values() for r in runs) else 0
+
+
+def _x(ratio: float | None) -> str:
+    return f"{ratio:.2f}x" if ratio is not None else "n/a"
 
 
 if __name__ == "__main__":
