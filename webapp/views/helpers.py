@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from index import Hit, QueryError
 from index.areas import area_label, integration_label
+from webapp.views.cards import register_card_fragments
 
 MAX_PICKS = 100
 MAX_KEY_LENGTH = 120
@@ -222,6 +223,7 @@ def register_template_helpers(app: Flask) -> None:
         join_picks=join_picks,
         needs_attention=needs_attention,
     )
+    register_card_fragments(app)
     app.jinja_env.filters["flag_label"] = lambda flag: FLAG_LABELS.get(flag, flag)
     app.jinja_env.filters["web_url"] = web_url
     app.jinja_env.filters["facet_label"] = facet_label
