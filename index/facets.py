@@ -9,14 +9,14 @@ count is ``(results & value).bit_count()`` on a byte range, which Python does in
 from __future__ import annotations
 
 import json
-import threading
 from array import array
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from whoosh.idsets import DocIdSet
 
 from crawler.versions import version_key
+from index.cache import LruCache
 from index.schema import KIND_EPISODE, KIND_FEATURE, KIND_RELEASE_NOTE, TAG_FIELDS
 
 
@@ -119,13 +119,13 @@ class Tables:
             record = json.loads(searcher.stored_fields(docnum)["record"])
             self.episodes[record["episode"]] = record
         self._orders: dict[str, list[int]] = {}
-        self._term_masks: OrderedDict = OrderedDict()
-        self._term_scores: OrderedDict = OrderedDict()
-        self._term_score_entries = 0
+        self._term_masks: LruCache[int] = LruCache(TERM_CACHE_SIZE)
+        self._term_scores: LruCache[dict[int, float]] = LruCache(TERM_SCORE_ENTRIES, weigh=len)
+        # Each document's hit without query-dependent parts, for the pages that list it again.
+        self.hits: LruCache = LruCache(HIT_CACHE_SIZE)
         # Words' document frequencies over the full-text fields, filled in by related lookups
         # (at most the index's vocabulary).
         self.word_frequency: dict[str, int] = {}
-        self._lock = threading.Lock()
 
     @staticmethod
     def _docs(searcher, fieldname: str, text: str) -> list[int]:
@@ -170,22 +170,12 @@ class Tables:
             self._orders[sort] = sorted(self.feature_docs, key=key)
         return self._orders[sort]
 
-    def term_mask(self, searcher, key: tuple, docs) -> int:
+    def term_mask(self, key: tuple, docs: Callable[[], Iterable[int]]) -> int:
         """The documents a term or phrase matches, cached for this generation.
 
         ``docs`` is called (with no arguments) to list the document numbers on a cache miss.
         """
-        with self._lock:
-            mask = self._term_masks.get(key)
-            if mask is not None:
-                self._term_masks.move_to_end(key)
-                return mask
-        mask = mask_of(docs(), self.size)
-        with self._lock:
-            self._term_masks[key] = mask
-            while len(self._term_masks) > TERM_CACHE_SIZE:
-                self._term_masks.popitem(last=False)
-        return mask
+        return self._term_masks.get(key, lambda: mask_of(docs(), self.size))
 
     def term_scores(self, text: str, scores: Callable[[], dict[int, float]]) -> dict[int, float]:
         """Each document's score for one analysed term, cached for this generation.
@@ -193,20 +183,7 @@ class Tables:
         ``scores`` is called (with no arguments) on a cache miss. The cache holds at most
         TERM_SCORE_ENTRIES document scores in all, dropping the least recently used terms.
         """
-        with self._lock:
-            found = self._term_scores.get(text)
-            if found is not None:
-                self._term_scores.move_to_end(text)
-                return found
-        found = scores()
-        with self._lock:
-            if text not in self._term_scores:
-                self._term_scores[text] = found
-                self._term_score_entries += len(found)
-            while self._term_score_entries > TERM_SCORE_ENTRIES and len(self._term_scores) > 1:
-                _text, dropped = self._term_scores.popitem(last=False)
-                self._term_score_entries -= len(dropped)
-        return found
+        return self._term_scores.get(text, scores)
 
     def mask_bytes(self, mask: int) -> bytes:
         """A mask as bytes, for facet counting and membership tests."""
@@ -241,3 +218,4 @@ _KINDS = (KIND_FEATURE, KIND_RELEASE_NOTE, KIND_EPISODE)
 COUNT_ONE_BY_ONE = 3000  # result sets up to this size are counted per document, not per value
 TERM_CACHE_SIZE = 2048  # words and phrases whose document masks a generation keeps
 TERM_SCORE_ENTRIES = 400_000  # document scores of terms a generation keeps (about 40 MB)
+HIT_CACHE_SIZE = 4096  # hits a generation keeps, about 2 kB each

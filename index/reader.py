@@ -18,6 +18,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -75,6 +76,11 @@ def _term_scores(searcher, text: str) -> dict[int, float]:
     return scores
 
 
+def _snippet_texts(hit: Hit) -> list[str]:
+    """Where a snippet may come from, in order of preference: summary, bullets, title."""
+    return [hit.summary, "\n".join(hit.bullets), hit.title]
+
+
 class _TextQuery:
     """A parsed query's words as a Whoosh query (for scores) and a document mask (for counts)."""
 
@@ -108,7 +114,7 @@ class _TextQuery:
 
     def _term_mask(self, text: str) -> int:
         reader = self._searcher.reader()
-        return self._tables.term_mask(self._searcher, ("term", text), _word_docs(reader, text))
+        return self._tables.term_mask(("term", text), _word_docs(reader, text))
 
     def _clause(self, word: Word) -> tuple[Query, int] | None:
         if word.prefix:
@@ -129,9 +135,7 @@ class _TextQuery:
             self.score_terms = None
         query = Or([Phrase(name, tokens) for name in TEXT_FIELDS])
         searcher = self._searcher
-        mask = self._tables.term_mask(
-            searcher, ("phrase", *tokens), lambda: searcher.docs_for_query(query)
-        )
+        mask = self._tables.term_mask(("phrase", *tokens), lambda: searcher.docs_for_query(query))
         return query, mask
 
     def _scored_by(self, terms: list[str]) -> None:
@@ -310,11 +314,20 @@ class IndexReader:
     # --- turning documents into hits --------------------------------------------------------
 
     def _hit(self, searcher, tables: Tables, docnum: int, *, score: float = 0.0, text=None) -> Hit:
+        """The document as a Hit; with ``text``, its snippet marks that query's words."""
+        plain = tables.hits.get(docnum, lambda: self._plain_hit(searcher, tables, docnum))
+        if text is None and not score:
+            return plain
+        marked = plain.snippet
+        if text is not None and (text.terms or text.prefixes):
+            marked = snippet(_snippet_texts(plain), frozenset(text.terms), tuple(text.prefixes))
+        return replace(plain, snippet=marked, score=float(score))
+
+    @staticmethod
+    def _plain_hit(searcher, tables: Tables, docnum: int) -> Hit:
         record = json.loads(searcher.stored_fields(docnum)["record"])
         episode = tables.episodes.get(record.get("episode")) or {}
-        terms, prefixes = (text.terms, tuple(text.prefixes)) if text else (set(), ())
-        texts = [record.get("summary", ""), "\n".join(record.get("bullets", ())), record["title"]]
-        return Hit(
+        hit = Hit(
             key=record["key"],
             title=record["title"],
             url=record["url"],
@@ -335,9 +348,8 @@ class IndexReader:
             episode_date=episode.get("date"),
             video_url=episode.get("video_url"),
             video_at=video_at(episode.get("video_url"), record.get("seconds")),
-            snippet=snippet(texts, frozenset(terms), prefixes),
-            score=float(score),
         )
+        return replace(hit, snippet=snippet(_snippet_texts(hit), frozenset()))
 
     # --- search ------------------------------------------------------------------------------
 
@@ -653,7 +665,7 @@ class IndexReader:
                 known[word] = sum(reader.doc_frequency(name, word) for name in TEXT_FIELDS)
         rarest = sorted((w for w in weights if known[w] > 1), key=known.get)
         for word in rarest[:RELATED_WORDS]:
-            mask = tables.term_mask(searcher, ("term", word), _word_docs(reader, word))
+            mask = tables.term_mask(("term", word), _word_docs(reader, word))
             if mask:
                 yield weights[word], mask
 

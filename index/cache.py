@@ -1,0 +1,44 @@
+"""A small thread-safe LRU cache bounded by the total weight of what it holds."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+Value = TypeVar("Value")
+
+
+class LruCache(Generic[Value]):
+    """Keeps values until their weights add up to more than ``max_weight``, oldest use first.
+
+    Each value weighs 1 unless ``weigh`` says otherwise (``len`` bounds the entries of dicts).
+    """
+
+    def __init__(self, max_weight: int, *, weigh: Callable[[Value], int] | None = None):
+        self.max_weight = max_weight
+        self._weigh = weigh or (lambda _value: 1)
+        self._values: OrderedDict[Hashable, Value] = OrderedDict()
+        self._weight = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def get(self, key: Hashable, compute: Callable[[], Value]) -> Value:
+        """The value kept for ``key``; on a miss, compute it (outside the lock) and keep it."""
+        with self._lock:
+            found = self._values.get(key)
+            if found is not None:
+                self._values.move_to_end(key)
+                return found
+        found = compute()
+        with self._lock:
+            if key not in self._values:
+                self._values[key] = found
+                self._weight += self._weigh(found)
+            while self._weight > self.max_weight and len(self._values) > 1:
+                _key, dropped = self._values.popitem(last=False)
+                self._weight -= self._weigh(dropped)
+        return found
