@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from index import Hit, QueryError
 from index.areas import area_label, integration_label
-from webapp.views.cards import register_card_fragments
+from webapp.views.fragments import register_fragments
 
 MAX_PICKS = 100
 MAX_KEY_LENGTH = 120
@@ -129,8 +129,12 @@ def facet_link(name: str) -> Callable[[object], str]:
 
 def pick_url(key: str) -> str:
     """The draft page with ``key`` added to the current draft list."""
-    picks = current_picks()
-    return _url("curate.draft", {"pick": join_picks([*picks, key])})
+    lead = g.get("halonotes_pick_lead")
+    if lead is None:  # the part every card of the page shares, built once
+        picks = current_picks()
+        query = _query({"pick": join_picks(picks) + ","}) if picks else "pick="
+        lead = g.halonotes_pick_lead = f"{link('curate.draft')}?{query}"
+    return lead + quote_plus(key, safe=QUERY_SAFE)
 
 
 def completeness(hit: Hit) -> tuple:
@@ -200,7 +204,7 @@ def facet_label(value: object, facet: str) -> str:
 
 def visible_text(value: object) -> object:
     """A template value with control and bidi-override characters removed (Markup stays Markup)."""
-    if not isinstance(value, str) or value.isprintable():
+    if not isinstance(value, str) or value.isprintable() or not _INVISIBLE.search(value):
         return value
     cleaned = _INVISIBLE.sub("", value)
     return Markup(cleaned) if isinstance(value, Markup) else cleaned
@@ -223,7 +227,7 @@ def register_template_helpers(app: Flask) -> None:
         join_picks=join_picks,
         needs_attention=needs_attention,
     )
-    register_card_fragments(app)
+    register_fragments(app)
     app.jinja_env.filters["flag_label"] = lambda flag: FLAG_LABELS.get(flag, flag)
     app.jinja_env.filters["web_url"] = web_url
     app.jinja_env.filters["facet_label"] = facet_label

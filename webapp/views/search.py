@@ -38,7 +38,7 @@ def home():
     return render_template(
         "search/home.html",
         result=result,
-        versions=reader.versions(),
+        versions=tuple(reader.versions()),  # hashable: the pickers are cached fragments
         facets=FACETS,
         facet_shown=FACET_SHOWN,
         expanded=expanded if expanded in dict(FACETS) else None,

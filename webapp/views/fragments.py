@@ -1,0 +1,67 @@
+"""Page fragments that depend only on their arguments, rendered once per worker and kept.
+
+A result card's heading (title, ticket, version, episode and video links) and its tags are the
+same in every search that shows the feature, and the version pickers of the search form are
+the same for every search of an index generation. Rendering them was most of a results page's
+cost, so each worker keeps the HTML of such macros, keyed by the macro and its arguments: the
+arguments must be hashable and hold everything the macro reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from functools import lru_cache
+from typing import NamedTuple
+
+from flask import Flask, current_app, request
+from markupsafe import Markup
+
+from index import Hit
+
+KEPT_FRAGMENTS = 8192  # fragments a worker keeps (about 1 kB each)
+
+
+class CardFacts(NamedTuple):
+    """What a card's heading and tags show, and so what their cached HTML is keyed by."""
+
+    title: str
+    ticket_id: str | None
+    version: str | None
+    episode: int | None
+    timestamp: str | None
+    video_at: str | None
+    flags: tuple[str, ...]
+    areas: tuple[str, ...]
+    integrations: tuple[str, ...]
+
+
+def card_facts(hit: Hit) -> CardFacts:
+    """The parts of ``hit`` a card's heading and tags show."""
+    return CardFacts(
+        hit.title,
+        hit.ticket_id,
+        hit.version,
+        hit.episode,
+        hit.timestamp,
+        hit.video_at,
+        hit.flags,
+        hit.areas,
+        hit.integrations,
+    )
+
+
+def fragment(template: str, macro: str, *args: Hashable) -> Markup:
+    """The HTML of ``macro`` in ``template`` for ``args``, rendered once per worker."""
+    return current_app.extensions["halonotes_fragments"](request.script_root, template, macro, args)
+
+
+def register_fragments(app: Flask) -> None:
+    """Give the app its fragment cache and the ``fragment`` and ``card_facts`` template globals."""
+
+    @lru_cache(maxsize=KEPT_FRAGMENTS)
+    def rendered(_script_root: str, template: str, macro: str, args: tuple) -> Markup:
+        macros = app.jinja_env.get_template(template).module
+        return Markup(getattr(macros, macro)(*args))
+
+    app.extensions["halonotes_fragments"] = rendered
+    app.jinja_env.globals.update(fragment=fragment, card_facts=card_facts)
