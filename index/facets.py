@@ -17,6 +17,7 @@ from whoosh.idsets import DocIdSet
 
 from crawler.versions import version_key
 from index.cache import LruCache
+from index.model import FacetCount
 from index.schema import KIND_EPISODE, KIND_FEATURE, KIND_RELEASE_NOTE, TAG_FIELDS
 
 
@@ -140,6 +141,13 @@ class Tables:
         # Words' document frequencies over the full-text fields, filled in by related lookups
         # (at most the index's vocabulary).
         self.word_frequency: dict[str, int] = {}
+        # Every version with its number of features (release notes aside), oldest first.
+        features = self.mask_bytes(self.features)
+        self.versions = tuple(
+            FacetCount(version, count)
+            for version in sorted(self.version_keys, key=self.version_keys.get)
+            if (count := self.values["version"][version].count_in(features))
+        )
 
     @staticmethod
     def _docs(searcher, fieldname: str, text: str) -> list[int]:

@@ -15,6 +15,7 @@ import logging
 import math
 import os
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable
@@ -44,6 +45,7 @@ MAX_PREFIX_TERMS = 64  # terms one prefix* may expand to (the most frequent are 
 TICKET_BOOST = 1000.0  # a ticket number in a query puts that ticket first
 RESULT_CACHE_SIZE = 256
 _OPEN_ATTEMPTS = 5
+SETTLED_NS = 2_000_000_000  # a folder unchanged this long is not read again to find commits
 MAX_KEYS = 500  # keys in one features_by_keys call
 SCORE_ALL_LIMIT = 2_000  # above this many results, Whoosh's own top-N collector ranks them
 SORT_DIRECTLY = 3_000  # result sets up to this size are sorted directly, not by a global order
@@ -223,11 +225,20 @@ class IndexReader:
         """Close every searcher this reader opened (it must not be used afterwards)."""
         self._finalizer()
 
-    def _target(self) -> str:
-        target = os.path.realpath(self._link)
-        if not os.path.isdir(target):
+    def _target(self) -> tuple[str, int]:
+        """The snapshot folder the link points at, and the time its contents last changed."""
+        try:
+            name = os.readlink(self._link)
+        except OSError:  # a plain folder (an index from before snapshots), or nothing
+            name = None
+        target = os.path.join(os.path.dirname(self._link), name) if name else str(self._link)
+        try:
+            stamp = os.stat(target).st_mtime_ns
+        except OSError:
+            stamp = None
+        if stamp is None or not os.path.isdir(target):
             raise IndexMissingError(f"No search index at {self._link}. Run: halonotes index")
-        return target
+        return target, stamp
 
     def _open(self, target: str):
         with self._lock:
@@ -241,9 +252,18 @@ class IndexReader:
     def _searcher(self):
         """This thread's searcher, on the latest committed generation."""
         for _attempt in range(_OPEN_ATTEMPTS):
-            target = self._target()
+            target, stamp = self._target()
             local = self._local
             searcher = getattr(local, "searcher", None)
+            if (
+                searcher is not None
+                and (local.target, local.stamp) == (target, stamp)
+                and time.time_ns() - stamp > SETTLED_NS
+            ):
+                # Nothing was added to or removed from the folder since this searcher was
+                # checked, and long enough ago that a change within the same clock tick of
+                # the file system's timestamps would show.
+                return searcher
             try:
                 if searcher is not None and local.target == target:
                     ix = self._open(target)
@@ -263,7 +283,7 @@ class IndexReader:
                 with self._lock:
                     self._indexes.pop(target, None)
                 continue
-            local.searcher, local.target = searcher, target
+            local.searcher, local.target, local.stamp = searcher, target, stamp
             return searcher
         raise IndexMissingError(
             f"The search index at {self._link} cannot be opened. Run: halonotes index --rebuild"
@@ -712,9 +732,7 @@ class IndexReader:
     def versions(self) -> list[FacetCount]:
         """Every version with its feature count, in release order (oldest first)."""
         _searcher, tables, _ident = self._state()
-        counts = tables.counts("version", tables.mask_bytes(tables.features))
-        ordered = sorted(counts, key=lambda v: tables.version_keys.get(v, 0))
-        return [FacetCount(v, counts[v]) for v in ordered]
+        return list(tables.versions)
 
     def upgrade_path(self, version_from: str, version_to: str) -> list[Hit]:
         """Features of the versions after ``version_from`` up to and including ``version_to``.

@@ -220,3 +220,19 @@ def test_readers_in_threads_keep_answering_during_updates(tmp_path):
     assert not errors, errors[0]
     assert min(totals) >= 2
     assert reader.search(parse_request({"q": "recurring"})).total == 3  # episode 40 keeps its last
+
+
+def test_a_reader_trusting_a_settled_folder_still_sees_the_next_commit(tmp_path, monkeypatch):
+    """Readers skip listing an index folder whose contents have not changed for a while; a
+    commit changes the folder, so it is seen at once however settled the folder was."""
+    monkeypatch.setattr("index.reader.SETTLED_NS", 0)
+    store = write_store(tmp_path)
+    rebuild_index(tmp_path)
+    reader = IndexReader(tmp_path)
+    assert titles(reader, "tray") == []
+    assert titles(reader, "tray") == []  # answered from the trusted searcher
+    store.merge([], [replace(FEATURES[6], title="Rapid ticket entry from the tray icon")])
+    update_index(tmp_path)
+    assert titles(reader, "tray") == ["Rapid ticket entry from the tray icon"]
+    rebuild_index(tmp_path)  # a new snapshot folder behind the link
+    assert titles(reader, "tray") == ["Rapid ticket entry from the tray icon"]
