@@ -9,11 +9,12 @@ arguments must be hashable and hold everything the macro reads.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Hashable
 from functools import lru_cache
 from typing import NamedTuple
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from markupsafe import Markup
 
 from index import Hit
@@ -50,18 +51,25 @@ def card_facts(hit: Hit) -> CardFacts:
     )
 
 
-def fragment(template: str, macro: str, *args: Hashable) -> Markup:
-    """The HTML of ``macro`` in ``template`` for ``args``, rendered once per worker."""
-    return current_app.extensions["halonotes_fragments"](request.script_root, template, macro, args)
-
-
 def register_fragments(app: Flask) -> None:
-    """Give the app its fragment cache and the ``fragment`` and ``card_facts`` template globals."""
+    """Give the app its fragment cache and the ``fragment`` and ``card_facts`` template globals.
+
+    ``fragment(template, macro, *args)`` is the HTML of ``macro`` in ``template`` for ``args``,
+    rendered once per worker. Links depend on where the site is mounted, so the script root of
+    the request (noted per thread when it starts) is part of the key.
+    """
+    roots = threading.local()
 
     @lru_cache(maxsize=KEPT_FRAGMENTS)
     def rendered(_script_root: str, template: str, macro: str, args: tuple) -> Markup:
         macros = app.jinja_env.get_template(template).module
         return Markup(getattr(macros, macro)(*args))
 
-    app.extensions["halonotes_fragments"] = rendered
+    @app.before_request
+    def note_script_root() -> None:
+        roots.script_root = request.script_root
+
+    def fragment(template: str, macro: str, *args: Hashable) -> Markup:
+        return rendered(getattr(roots, "script_root", ""), template, macro, args)
+
     app.jinja_env.globals.update(fragment=fragment, card_facts=card_facts)
