@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import os
 import socket
 from pathlib import Path
 
@@ -71,8 +72,20 @@ def check_port(host: str, port: int) -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--workers",
+    default=lambda: 2 * (os.cpu_count() or 1),
+    show_default="2 per CPU",
+    type=click.IntRange(1, 64),
+    help="Worker processes. Pages are CPU-bound Python: processes, not threads, use the cores.",
+)
+@click.option(
+    "--threads",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per worker, so a slow client does not hold a whole worker.",
+)
 @click.option(
     "--data",
     "data_dir",
