@@ -9,6 +9,7 @@ per index generation and never changed after.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import json
 import logging
@@ -48,6 +49,7 @@ _OPEN_ATTEMPTS = 5
 SETTLED_NS = 2_000_000_000  # a folder unchanged this long is not read again to find commits
 MAX_KEYS = 500  # keys in one features_by_keys call
 SCORE_ALL_LIMIT = 2_000  # above this many results, Whoosh's own top-N collector ranks them
+KEEP_SCORES_LIMIT = 10_000  # postings of a term whose every score is computed and kept
 SORT_DIRECTLY = 3_000  # result sets up to this size are sorted directly, not by a global order
 RELATED_WORDS = 8  # rarest words of a feature that related() looks for
 RELATED_POSTINGS = 1_500  # documents related() reads for words, rarest words first
@@ -67,20 +69,90 @@ def _word_docs(reader, text: str):
 
 def _term_scores(searcher, text: str) -> dict[int, float]:
     """Each document's score for the analysed term ``text``: the sum over the full-text fields."""
-    query = Or([Term(name, text) for name in TEXT_FIELDS])
-    context = searcher.context()
     scores: dict[int, float] = {}
-    for sub, offset in searcher.leaf_searchers():
-        matcher = query.matcher(sub, context)
-        while matcher.is_active():
-            scores[matcher.id() + offset] = matcher.score()
-            matcher.next()
+    context = searcher.context()
+    for name in TEXT_FIELDS:
+        query = Term(name, text)
+        for sub, offset in searcher.leaf_searchers():
+            matcher = query.matcher(sub, context)
+            while matcher.is_active():
+                docnum = matcher.id() + offset
+                scores[docnum] = scores.get(docnum, 0.0) + matcher.score()
+                matcher.next()
     return scores
 
 
 def _snippet_texts(hit: Hit) -> list[str]:
     """Where a snippet may come from, in order of preference: summary, bullets, title."""
     return [hit.summary, "\n".join(hit.bullets), hit.title]
+
+
+def _frequency(searcher, tables: Tables, text: str) -> int:
+    """How many postings the analysed term has over the full-text fields (kept per generation)."""
+    known = tables.word_frequency
+    found = known.get(text)
+    if found is None:
+        reader = searcher.reader()
+        found = known[text] = sum(reader.doc_frequency(name, text) for name in TEXT_FIELDS)
+    return found
+
+
+def _scores_of(searcher, query: Query, docs: list[int]):
+    """(docnum, score) for each of ``docs`` (ascending) that ``query`` matches.
+
+    Skipping the matcher to each document is much cheaper than letting Whoosh score every
+    match when the documents are few.
+    """
+    context = searcher.context()
+    index = 0
+    for sub, offset in searcher.leaf_searchers():
+        end = offset + sub.doc_count_all()
+        matcher = query.matcher(sub, context)
+        while index < len(docs) and docs[index] < end:
+            docnum = docs[index] - offset
+            index += 1
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                yield docnum + offset, matcher.score()
+
+
+def _add_result_scores(searcher, text: str, totals: dict[int, float]) -> None:
+    """Add the analysed term's score to each document of ``totals`` (keys ascending).
+
+    Field by field, either the term's postings are walked and looked up in ``totals`` or the
+    matcher skips to each result, whichever visits fewer documents.
+    """
+    docs = list(totals)
+    context = searcher.context()
+    for name in TEXT_FIELDS:
+        query = Term(name, text)
+        start = 0
+        for sub, offset in searcher.leaf_searchers():
+            end = bisect.bisect_left(docs, offset + sub.doc_count_all(), start)
+            matcher = query.matcher(sub, context)
+            if matcher.is_active() and sub.doc_frequency(name, text) <= end - start:
+                while matcher.is_active():
+                    docnum = matcher.id() + offset
+                    if docnum in totals:
+                        totals[docnum] += matcher.score()
+                    matcher.next()
+            elif matcher.is_active():
+                for docnum, score in _scores_of_leaf(matcher, docs[start:end], offset):
+                    totals[docnum] += score
+            start = end
+
+
+def _scores_of_leaf(matcher, docs: list[int], offset: int):
+    """(docnum, score) for each of ``docs`` (ascending, in the matcher's segment) it matches."""
+    for docnum in docs:
+        local = docnum - offset
+        if matcher.id() < local:
+            matcher.skip_to(local)
+            if not matcher.is_active():
+                return
+        if matcher.id() == local:
+            yield docnum, matcher.score()
 
 
 class _TextQuery:
@@ -562,6 +634,9 @@ class IndexReader:
         """
         totals = dict.fromkeys(docs if docs is not None else docnums(results), 0.0)
         for text in terms:
+            if _frequency(searcher, tables, text) > KEEP_SCORES_LIMIT:
+                _add_result_scores(searcher, text, totals)  # too many to keep every score
+                continue
             scores = tables.term_scores(text, lambda text=text: _term_scores(searcher, text))
             if len(scores) < len(totals):
                 for docnum, score in scores.items():
@@ -587,19 +662,7 @@ class IndexReader:
         if docs is None or len(docs) > SCORE_ALL_LIMIT:
             top = searcher.search(query, filter=MaskDocs(results, tables.size), limit=limit)
             return [(hit.docnum, hit.score) for hit in top]
-        context = searcher.context()
-        scored = []
-        index = 0
-        for sub, offset in searcher.leaf_searchers():
-            end = offset + sub.doc_count_all()
-            matcher = query.matcher(sub, context)
-            while index < len(docs) and docs[index] < end:
-                docnum = docs[index] - offset
-                index += 1
-                if matcher.is_active() and matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                if matcher.is_active() and matcher.id() == docnum:
-                    scored.append((docnum + offset, matcher.score()))
+        scored = list(_scores_of(searcher, query, docs))
         episode, position = tables.episode, tables.position
         scored.sort(key=lambda item: (-item[1], -episode[item[0]], position[item[0]]))
         return scored[:limit]
@@ -679,11 +742,8 @@ class IndexReader:
         for token in analyzer(" ".join([hit.title, *hit.aliases])):
             weights[token.text] = 3.0
         reader = searcher.reader()
-        known = tables.word_frequency
-        for word in weights:
-            if word not in known:
-                known[word] = sum(reader.doc_frequency(name, word) for name in TEXT_FIELDS)
-        rarest = sorted((w for w in weights if known[w] > 1), key=known.get)
+        frequency = {word: _frequency(searcher, tables, word) for word in weights}
+        rarest = sorted((w for w in weights if frequency[w] > 1), key=frequency.get)
         for word in rarest[:RELATED_WORDS]:
             mask = tables.term_mask(("term", word), _word_docs(reader, word))
             if mask:
