@@ -136,6 +136,7 @@ class Tables:
         self._orders: dict[str, list[int]] = {}
         self._term_masks: LruCache[int] = LruCache(TERM_CACHE_SIZE)
         self._term_scores: LruCache[dict[int, float]] = LruCache(TERM_SCORE_ENTRIES, weigh=len)
+        self._rankings: LruCache = LruCache(RANKING_ENTRIES, weigh=lambda ranking: len(ranking[0]))
         # Each document's hit without query-dependent parts, for the pages that list it again.
         self.hits: LruCache = LruCache(HIT_CACHE_SIZE)
         # Words' document frequencies over the full-text fields, filled in by related lookups
@@ -207,6 +208,11 @@ class Tables:
         """
         return self._term_scores.get(text, scores)
 
+    def ranking(self, text: str, ranked: Callable[[], tuple]) -> tuple:
+        """One analysed term's documents in score order with their scores (arrays), cached for
+        this generation; ``ranked`` is called (with no arguments) on a cache miss."""
+        return self._rankings.get(text, ranked)
+
     def mask_bytes(self, mask: int) -> bytes:
         """A mask as bytes, for facet counting and membership tests."""
         return mask.to_bytes((self.size >> 3) + 1, "little")
@@ -251,4 +257,5 @@ VALUE_COUNT_US = 0.35
 WINDOW_BYTE_US = 0.0013
 TERM_CACHE_SIZE = 2048  # words and phrases whose document masks a generation keeps
 TERM_SCORE_ENTRIES = 400_000  # document scores of terms a generation keeps (about 40 MB)
+RANKING_ENTRIES = 2_000_000  # documents in the term rankings a generation keeps (12 bytes each)
 HIT_CACHE_SIZE = 4096  # hits a generation keeps, about 2 kB each

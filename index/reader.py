@@ -18,6 +18,7 @@ import os
 import threading
 import time
 import weakref
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
@@ -80,6 +81,30 @@ def _term_scores(searcher, text: str) -> dict[int, float]:
                 scores[docnum] = scores.get(docnum, 0.0) + matcher.score()
                 matcher.next()
     return scores
+
+
+def _ranking(searcher, tables: Tables, text: str) -> tuple[array, array]:
+    """The documents having the analysed term, best score first, and their scores."""
+    scores = _term_scores(searcher, text)
+    episode, position = tables.episode, tables.position
+    order = sorted(scores, key=lambda d: (-scores[d], -episode[d], position[d]))
+    return array("i", order), array("d", [scores[d] for d in order])
+
+
+def _top_of_term(searcher, tables: Tables, text: str, results: bytes, limit: int):
+    """The ``limit`` best (docnum, score) pairs among ``results`` (a mask's bytes) for one term.
+
+    The term's documents are kept ranked for the generation, so a search walks them best
+    first and stops at the ``limit``-th result, however many documents match.
+    """
+    order, scores = tables.ranking(text, lambda: _ranking(searcher, tables, text))
+    top = []
+    for index, docnum in enumerate(order):
+        if results[docnum >> 3] >> (docnum & 7) & 1:
+            top.append((docnum, scores[index]))
+            if len(top) >= limit:
+                break
+    return top
 
 
 def _snippet_texts(hit: Hit) -> list[str]:
@@ -632,6 +657,8 @@ class IndexReader:
         over the full-text fields, which is what Whoosh's union and intersection matchers add
         up; keeping each term's scores for the generation makes a repeated word cost a lookup.
         """
+        if len(terms) == 1:
+            return _top_of_term(searcher, tables, terms[0], tables.mask_bytes(results), limit)
         totals = dict.fromkeys(docs if docs is not None else docnums(results), 0.0)
         for text in terms:
             if _frequency(searcher, tables, text) > KEEP_SCORES_LIMIT:
