@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,9 @@ class Hit:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
 
-@dataclass(frozen=True)
-class FacetCount:
-    """One value of a facet and how many results carry it."""
+class FacetCount(NamedTuple):
+    """One value of a facet and how many results carry it (a search makes thousands at 100k
+    features, so a light tuple rather than a dataclass)."""
 
     value: str
     count: int
