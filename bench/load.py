@@ -305,6 +305,24 @@ def start_server(data_dir: Path, port: int, extra: list[str], code_dir: Path) ->
             time.sleep(0.2)
 
 
+def workers_rss_mb(server: subprocess.Popen) -> list[float]:
+    """Resident memory of each worker process of a running ``halonotes serve`` (Linux)."""
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    except OSError:
+        return []
+    sizes = []
+    for pid in children:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(round(int(line.split()[1]) / 1024, 1))
+    return sizes
+
+
 def unpack_commit(ref: str, into: Path) -> Path:
     """The project's files at git ``ref``, unpacked into ``into``: the baseline's code."""
     archive = subprocess.run(
@@ -453,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
             for phase in ("mix", "search"):
                 for label in codes:  # each phase against each server in turn
                     results[label].append(measure(bases[label], words, args, phase))
+            memory = {label: workers_rss_mb(server) for label, server in servers.items()}
         finally:
             for label, server in servers.items():
                 logs[label] = stop_server(server)
@@ -460,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, rows in figures.items():
         for row in rows:
             row.update(code=label, features=features, cpus=os.cpu_count())
+            row["workers_rss_mb"] = memory[label]
     checks = targets(figures["current"], features)
     compared = (
         [ratios(c, b) for c, b in zip(figures["current"], figures["baseline"], strict=True)]
@@ -488,6 +508,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"p50 {_x(row['p50_x'])} faster  p95 {_x(row['p95_x'])} faster  "
                 f"p99 {_x(row['p99_x'])} faster"
             )
+        for label, sizes in memory.items():
+            shown = ", ".join(f"{size:.0f}" for size in sizes) or "unknown"
+            print(f"{label:<{width}}memory of each worker after the run: {shown} MB")
         for row in checks:
             verdict = "met" if row["met"] else "NOT MET"
             print(f"target {row['target']:<22} {row['value']:>9}  {verdict}")

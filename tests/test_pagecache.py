@@ -80,4 +80,5 @@ def test_bad_requests_are_answered_fresh_each_time(client):
 def test_cache_can_be_turned_off(data_dir):
     app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "PAGE_CACHE_BYTES": 0})
     assert app.test_client().get("/?q=invoice").status_code == 200
-    assert not app.before_request_funcs.get(None)
+    hooks = app.before_request_funcs.get(None, []) + app.after_request_funcs.get(None, [])
+    assert not {"answer_from_cache", "keep_in_cache"} & {hook.__name__ for hook in hooks}
