@@ -9,7 +9,6 @@ per index generation and never changed after.
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import json
 import logging
@@ -18,7 +17,6 @@ import os
 import threading
 import time
 import weakref
-from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
@@ -35,6 +33,7 @@ from index.build import index_path
 from index.facets import MaskDocs, Tables, docnums, mask_of
 from index.model import EpisodeInfo, FacetCount, FeaturePage, Hit, ResultPage, SearchRequest
 from index.query import ParsedQuery, VersionRange, Word, parse_query, request_filters
+from index.ranking import term_frequency, top_by_query, top_by_terms
 from index.schema import KIND_FEATURE, TEXT_FIELDS, text_analyzer
 from index.snippets import snippet, video_at
 
@@ -49,8 +48,6 @@ RESULT_CACHE_SIZE = 256
 _OPEN_ATTEMPTS = 5
 SETTLED_NS = 2_000_000_000  # a folder unchanged this long is not read again to find commits
 MAX_KEYS = 500  # keys in one features_by_keys call
-SCORE_ALL_LIMIT = 2_000  # above this many results, Whoosh's own top-N collector ranks them
-KEEP_SCORES_LIMIT = 10_000  # postings of a term whose every score is computed and kept
 SORT_DIRECTLY = 3_000  # result sets up to this size are sorted directly, not by a global order
 RELATED_WORDS = 8  # rarest words of a feature that related() looks for
 RELATED_POSTINGS = 1_500  # documents related() reads for words, rarest words first
@@ -68,116 +65,9 @@ def _word_docs(reader, text: str):
     return docs
 
 
-def _term_scores(searcher, text: str) -> dict[int, float]:
-    """Each document's score for the analysed term ``text``: the sum over the full-text fields."""
-    scores: dict[int, float] = {}
-    context = searcher.context()
-    for name in TEXT_FIELDS:
-        query = Term(name, text)
-        for sub, offset in searcher.leaf_searchers():
-            matcher = query.matcher(sub, context)
-            while matcher.is_active():
-                docnum = matcher.id() + offset
-                scores[docnum] = scores.get(docnum, 0.0) + matcher.score()
-                matcher.next()
-    return scores
-
-
-def _ranking(searcher, tables: Tables, text: str) -> tuple[array, array]:
-    """The documents having the analysed term, best score first, and their scores."""
-    scores = _term_scores(searcher, text)
-    episode, position = tables.episode, tables.position
-    order = sorted(scores, key=lambda d: (-scores[d], -episode[d], position[d]))
-    return array("i", order), array("d", [scores[d] for d in order])
-
-
-def _top_of_term(searcher, tables: Tables, text: str, results: bytes, limit: int):
-    """The ``limit`` best (docnum, score) pairs among ``results`` (a mask's bytes) for one term.
-
-    The term's documents are kept ranked for the generation, so a search walks them best
-    first and stops at the ``limit``-th result, however many documents match.
-    """
-    order, scores = tables.ranking(text, lambda: _ranking(searcher, tables, text))
-    top = []
-    for index, docnum in enumerate(order):
-        if results[docnum >> 3] >> (docnum & 7) & 1:
-            top.append((docnum, scores[index]))
-            if len(top) >= limit:
-                break
-    return top
-
-
 def _snippet_texts(hit: Hit) -> list[str]:
     """Where a snippet may come from, in order of preference: summary, bullets, title."""
     return [hit.summary, "\n".join(hit.bullets), hit.title]
-
-
-def _frequency(searcher, tables: Tables, text: str) -> int:
-    """How many postings the analysed term has over the full-text fields (kept per generation)."""
-    known = tables.word_frequency
-    found = known.get(text)
-    if found is None:
-        reader = searcher.reader()
-        found = known[text] = sum(reader.doc_frequency(name, text) for name in TEXT_FIELDS)
-    return found
-
-
-def _scores_of(searcher, query: Query, docs: list[int]):
-    """(docnum, score) for each of ``docs`` (ascending) that ``query`` matches.
-
-    Skipping the matcher to each document is much cheaper than letting Whoosh score every
-    match when the documents are few.
-    """
-    context = searcher.context()
-    index = 0
-    for sub, offset in searcher.leaf_searchers():
-        end = offset + sub.doc_count_all()
-        matcher = query.matcher(sub, context)
-        while index < len(docs) and docs[index] < end:
-            docnum = docs[index] - offset
-            index += 1
-            if matcher.is_active() and matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                yield docnum + offset, matcher.score()
-
-
-def _add_result_scores(searcher, text: str, totals: dict[int, float]) -> None:
-    """Add the analysed term's score to each document of ``totals`` (keys ascending).
-
-    Field by field, either the term's postings are walked and looked up in ``totals`` or the
-    matcher skips to each result, whichever visits fewer documents.
-    """
-    docs = list(totals)
-    context = searcher.context()
-    for name in TEXT_FIELDS:
-        query = Term(name, text)
-        start = 0
-        for sub, offset in searcher.leaf_searchers():
-            end = bisect.bisect_left(docs, offset + sub.doc_count_all(), start)
-            matcher = query.matcher(sub, context)
-            if matcher.is_active() and sub.doc_frequency(name, text) <= end - start:
-                while matcher.is_active():
-                    docnum = matcher.id() + offset
-                    if docnum in totals:
-                        totals[docnum] += matcher.score()
-                    matcher.next()
-            elif matcher.is_active():
-                for docnum, score in _scores_of_leaf(matcher, docs[start:end], offset):
-                    totals[docnum] += score
-            start = end
-
-
-def _scores_of_leaf(matcher, docs: list[int], offset: int):
-    """(docnum, score) for each of ``docs`` (ascending, in the matcher's segment) it matches."""
-    for docnum in docs:
-        local = docnum - offset
-        if matcher.id() < local:
-            matcher.skip_to(local)
-            if not matcher.is_active():
-                return
-        if matcher.id() == local:
-            yield docnum, matcher.score()
 
 
 class _TextQuery:
@@ -619,9 +509,9 @@ class IndexReader:
         if query is not None and request.sort == "relevance" and total:
             limit = min(start + request.page_size, total)
             if query is text.query and text.score_terms is not None:
-                top = self._top_by_terms(searcher, tables, text.score_terms, results, docs, limit)
+                top = top_by_terms(searcher, tables, text.score_terms, results, docs, limit)
             else:
-                top = self._top(searcher, tables, query, results, limit, docs)
+                top = top_by_query(searcher, tables, query, results, limit, docs)
             scored = top[start:]
         elif docs is not None:
             ordered = sorted(docs, key=_SORT_KEYS[request.sort](tables))
@@ -646,53 +536,6 @@ class IndexReader:
             suggestion=suggestion,
             notice=" ".join(notices) or None,
         )
-
-    @staticmethod
-    def _top_by_terms(
-        searcher, tables: Tables, terms: list[str], results: int, docs: list[int] | None, limit: int
-    ):
-        """The ``limit`` best (docnum, score) pairs, adding up each term's cached scores.
-
-        A query of plain words and prefixes scores a document with the sum of its terms' scores
-        over the full-text fields, which is what Whoosh's union and intersection matchers add
-        up; keeping each term's scores for the generation makes a repeated word cost a lookup.
-        """
-        if len(terms) == 1:
-            return _top_of_term(searcher, tables, terms[0], tables.mask_bytes(results), limit)
-        totals = dict.fromkeys(docs if docs is not None else docnums(results), 0.0)
-        for text in terms:
-            if _frequency(searcher, tables, text) > KEEP_SCORES_LIMIT:
-                _add_result_scores(searcher, text, totals)  # too many to keep every score
-                continue
-            scores = tables.term_scores(text, lambda text=text: _term_scores(searcher, text))
-            if len(scores) < len(totals):
-                for docnum, score in scores.items():
-                    if docnum in totals:
-                        totals[docnum] += score
-            else:
-                for docnum in totals:
-                    score = scores.get(docnum)
-                    if score:
-                        totals[docnum] += score
-        episode, position = tables.episode, tables.position
-        return heapq.nsmallest(
-            limit, totals.items(), key=lambda item: (-item[1], -episode[item[0]], position[item[0]])
-        )
-
-    @staticmethod
-    def _top(searcher, tables: Tables, query: Query, results: int, limit: int, docs=None):
-        """The ``limit`` best-scoring (docnum, score) pairs among the documents in ``results``.
-
-        Scoring only the documents that passed the filters (skipping the matcher to each) is
-        much cheaper than letting Whoosh score every match and drop the filtered ones.
-        """
-        if docs is None or len(docs) > SCORE_ALL_LIMIT:
-            top = searcher.search(query, filter=MaskDocs(results, tables.size), limit=limit)
-            return [(hit.docnum, hit.score) for hit in top]
-        scored = list(_scores_of(searcher, query, docs))
-        episode, position = tables.episode, tables.position
-        scored.sort(key=lambda item: (-item[1], -episode[item[0]], position[item[0]]))
-        return scored[:limit]
 
     # --- pages other than search -----------------------------------------------------------
 
@@ -769,7 +612,7 @@ class IndexReader:
         for token in analyzer(" ".join([hit.title, *hit.aliases])):
             weights[token.text] = 3.0
         reader = searcher.reader()
-        frequency = {word: _frequency(searcher, tables, word) for word in weights}
+        frequency = {word: term_frequency(searcher, tables, word) for word in weights}
         rarest = sorted((w for w in weights if frequency[w] > 1), key=frequency.get)
         for word in rarest[:RELATED_WORDS]:
             mask = tables.term_mask(("term", word), _word_docs(reader, word))

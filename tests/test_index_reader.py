@@ -323,7 +323,7 @@ def test_large_result_paths_give_the_same_pages(built_index, monkeypatch, params
     small = IndexReader(built_index, cache_size=0).search(request)
     monkeypatch.setattr("index.facets.COUNT_ONE_BY_ONE", 0)
     monkeypatch.setattr("index.reader.SORT_DIRECTLY", 0)
-    monkeypatch.setattr("index.reader.SCORE_ALL_LIMIT", 0)
+    monkeypatch.setattr("index.ranking.SCORE_ALL_LIMIT", 0)
     large = IndexReader(built_index, cache_size=0).search(request)
     assert large.total == small.total
     assert large.facets == small.facets
@@ -340,7 +340,7 @@ def test_scores_are_whoosh_bm25f_scores_of_the_same_query(
     """Plain words and prefixes are ranked from per-term scores, kept per generation for terms
     with few postings and worked out for the results only for the others: each hit must get
     the score Whoosh's own matchers give the same query, and the order must follow the scores."""
-    monkeypatch.setattr("index.reader.KEEP_SCORES_LIMIT", kept_postings)
+    monkeypatch.setattr("index.ranking.KEEP_SCORES_LIMIT", kept_postings)
     from whoosh import index as whoosh_index
     from whoosh.query import And, Or, Term
 
