@@ -19,10 +19,10 @@ than 200, 301, 304 or 400, or no answer) and the CPU the load generator itself u
 differs, so the site's caches only help where real users would repeat themselves.
 
 ``--baseline GIT-REF`` also serves the same data with the code of that commit (unpacked from
-git into a temporary folder) and runs each phase against both servers in turn, with the same
-requests, printing both figures side by side with their ratios: a noisy machine slows both
-alike. The issue's targets are checked for the current code. Stops by itself; the servers are
-stopped with SIGTERM at the end.
+git into a temporary folder) and runs each phase in ``--rounds`` parts (4), the servers taking
+turns with the same requests, then prints both figures side by side with their ratios: a
+machine whose speed drifts during the run weighs on both alike. The issue's targets are
+checked for the current code. Stops by itself; the servers are stopped with SIGTERM at the end.
 """
 
 from __future__ import annotations
@@ -408,9 +408,11 @@ def indexed_features(data_dir: Path) -> int:
     return IndexReader(data_dir).search(SearchRequest(page_size=1)).total
 
 
-def measure(base: str, words: Vocabulary, args: argparse.Namespace, phase: str) -> PhaseResult:
-    """Run one phase against the server at ``base``, with the seeded request stream."""
-    rng = random.Random(f"{args.seed}:{phase}")
+def measure(
+    base: str, words: Vocabulary, args: argparse.Namespace, phase: str, part: int
+) -> PhaseResult:
+    """Run one round's part of a phase against the server at ``base``, with seeded requests."""
+    rng = random.Random(f"{args.seed}:{phase}:{part}")
     if phase == "mix":
         paths: Iterator[str] = mix_paths(rng, words)
         connections, duration = args.connections, args.duration
@@ -422,9 +424,23 @@ def measure(base: str, words: Vocabulary, args: argparse.Namespace, phase: str) 
         base,
         paths,
         connections=connections,
-        duration=duration,
-        max_requests=args.max_requests,
+        duration=duration / args.rounds,
+        max_requests=args.max_requests // args.rounds,
     )
+
+
+def combined(parts: list[PhaseResult]) -> PhaseResult:
+    """The rounds of one phase against one server as one result."""
+    first = parts[0]
+    result = PhaseResult(first.name, first.connections, 0.0)
+    for part in parts:
+        result.seconds += part.seconds
+        result.latencies_ms += part.latencies_ms
+        result.statuses.update(part.statuses)
+        result.errors += part.errors
+        result.error_examples += part.error_examples[: 5 - len(result.error_examples)]
+        result.client_cpu_s += part.client_cpu_s
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -440,9 +456,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, help="passed to halonotes serve")
     parser.add_argument("--threads", type=int, help="passed to halonotes serve")
     parser.add_argument("--baseline", metavar="GIT-REF", help="also measure this commit's code")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help="parts each phase is run in, taking turns between the servers "
+        "(default 4 with --baseline, else 1)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     args = parser.parse_args(argv)
+    if args.rounds is None:
+        args.rounds = 4 if args.baseline else 1
+    if args.rounds < 1:
+        parser.error("--rounds takes a whole number of at least 1")
 
     extra = []
     if args.workers:
@@ -469,8 +495,15 @@ def main(argv: list[str] | None = None) -> int:
                 servers[label] = start_server(data_dir, port, extra, code_dir)
                 warm_up(bases[label], words)
             for phase in ("mix", "search"):
-                for label in codes:  # each phase against each server in turn
-                    results[label].append(measure(bases[label], words, args, phase))
+                parts: dict[str, list[PhaseResult]] = {label: [] for label in codes}
+                for part in range(args.rounds):
+                    # The servers take turns, first one then the other, so a machine that
+                    # slows down or speeds up during the run weighs on both alike.
+                    order = list(codes) if part % 2 == 0 else list(reversed(codes))
+                    for label in order:
+                        parts[label].append(measure(bases[label], words, args, phase, part))
+                for label in codes:
+                    results[label].append(combined(parts[label]))
             memory = {label: workers_rss_mb(server) for label, server in servers.items()}
         finally:
             for label, server in servers.items():

@@ -56,3 +56,9 @@ def test_an_unknown_baseline_gets_a_one_line_message():
     assert done.returncode == 1
     assert "--baseline 'no-such-commit' is not a commit of" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_rounds_must_be_at_least_one():
+    done = _run("--rounds", "0")
+    assert done.returncode == 2
+    assert "--rounds takes a whole number of at least 1" in done.stderr
