@@ -109,7 +109,7 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
         raise _write_error(path, exc) from exc
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make renames in ``folder`` durable."""
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -236,7 +236,7 @@ class Store:
                 writing = self.journal_path
                 journal = {temp.name: path.name for path, temp in temps.items()}
                 os.replace(_write_temp(self.journal_path, [journal]), self.journal_path)
-                _fsync_dir(self.data_dir)
+                fsync_dir(self.data_dir)
         except OSError as exc:
             for temp in temps.values():
                 with contextlib.suppress(OSError):
@@ -244,7 +244,7 @@ class Store:
             raise _write_error(writing, exc) from exc
         for path, temp in temps.items():
             os.replace(temp, path)
-        _fsync_dir(self.data_dir)
+        fsync_dir(self.data_dir)
         with contextlib.suppress(FileNotFoundError):
             self.journal_path.unlink()
 

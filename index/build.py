@@ -34,7 +34,7 @@ from whoosh.index import TOC, LockError, clean_files
 
 from crawler.errors import IndexBusyError, IndexMissingError, StoreError
 from crawler.records import Episode, Feature
-from crawler.store import Store, parse_jsonl_line
+from crawler.store import Store, fsync_dir, parse_jsonl_line
 from crawler.versions import version_key
 from index.areas import VOCABULARY_DIGEST, tags_in
 from index.codec import HalonotesCodec
@@ -291,15 +291,6 @@ def _remove_stale_snapshots(data_dir: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _swap_in(data_dir: Path, built: Path) -> Path:
     """Rename a finished build to the next snapshot and point ``data/index`` at it atomically."""
     link = index_path(data_dir)
@@ -318,7 +309,8 @@ def _swap_in(data_dir: Path, built: Path) -> Path:
         new_link.unlink()
     os.symlink(snapshot.name, new_link)
     os.replace(new_link, link)
-    _fsync_dir(data_dir)
+    with contextlib.suppress(OSError):  # the swap is done; durability is best effort
+        fsync_dir(data_dir)
     # Keep the snapshot readers may still hold open; older ones and orphans can go.
     keep = {snapshot.name, previous}
     for _serial, path in _snapshots(data_dir):
@@ -331,15 +323,28 @@ _PR_SET_PDEATHSIG = 1
 _forking_indexers = threading.Event()
 
 
+_forking_pid = [0]  # the process that forked last, noted just before the fork
+
+
+def _note_forking_process() -> None:
+    _forking_pid[0] = os.getpid()
+
+
 def _stop_with_parent() -> None:
-    """In a process forked by a rebuild: ask Linux to kill it when the rebuild dies."""
+    """In a process forked by a rebuild: ask Linux to kill it when the rebuild dies.
+
+    A rebuild killed between the fork and this call would leave the worker waiting forever
+    (holding the index lock), so a worker whose parent is already gone exits at once.
+    """
     if not _forking_indexers.is_set():
         return
     with contextlib.suppress(AttributeError, OSError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != _forking_pid[0]:
+        os._exit(1)
 
 
-os.register_at_fork(after_in_child=_stop_with_parent)
+os.register_at_fork(before=_note_forking_process, after_in_child=_stop_with_parent)
 
 
 # --- public entry points ---------------------------------------------------------------------

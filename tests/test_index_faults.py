@@ -473,3 +473,19 @@ def test_the_next_update_removes_what_a_commit_killed_after_its_table_of_content
     assert leftovers(folder) == []
     assert answer(reader).webhooks == ("QuickBooks Online sync uses webhooks",)
     assert reader.episode(40) is not None
+
+
+def test_an_indexing_worker_whose_rebuild_died_before_it_started_exits_at_once(monkeypatch):
+    """A rebuild killed between forking a worker and the worker arming its kill-with-parent
+    signal would leave the worker waiting forever with the index lock: it must exit instead."""
+    from index import build
+
+    monkeypatch.setattr(build, "_forking_indexers", threading.Event())
+    build._forking_indexers.set()
+    child = os.fork()
+    if child == 0:  # the forked worker
+        build._forking_pid[0] = -1  # as if the process that forked it were gone
+        build._stop_with_parent()
+        os._exit(0)
+    _pid, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 1
