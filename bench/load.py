@@ -15,8 +15,10 @@ starts ``halonotes serve`` on a free port on 127.0.0.1 and runs two phases:
   for ``--search-duration`` seconds: the latency a person searching sees on a busy day.
 
 Each phase prints requests per second, p50/p95/p99 latency, the error count (any answer other
-than 200, 301, 304 or 400, or no answer) and the CPU the load generator itself used. Every URL
-differs, so the site's caches only help where real users would repeat themselves.
+than 200, 301, 304 or 400, or no answer), the CPU the load generator itself used, the
+server's CPU per request (master and workers, from /proc) and the share of the machine's
+CPU time its host took away (steal). Every URL differs, so the site's caches only help where
+real users would repeat themselves.
 
 ``--baseline GIT-REF`` also serves the same data with the code of that commit (unpacked from
 git into a temporary folder) and runs each phase in ``--rounds`` parts (4), the servers taking
@@ -83,6 +85,9 @@ class PhaseResult:
     errors: int = 0
     error_examples: list[str] = field(default_factory=list)
     client_cpu_s: float = 0.0  # CPU this process (the load generator) used during the phase
+    server_cpu_s: float = 0.0  # CPU the server's processes used during the phase
+    steal_ticks: int = 0  # CPU time the host gave to other machines during the phase (Linux VM)
+    machine_ticks: int = 0  # all CPU time that passed during the phase, in the same unit
 
     def figures(self) -> dict:
         """Requests per second, latency percentiles and errors, rounded for printing."""
@@ -105,6 +110,12 @@ class PhaseResult:
             "errors": self.errors,
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "client_cpu_s": round(self.client_cpu_s, 1),
+            "server_cpu_ms_per_request": (
+                round(self.server_cpu_s * 1000 / len(ordered), 2) if ordered else 0.0
+            ),
+            "host_steal_pct": (
+                round(100 * self.steal_ticks / self.machine_ticks, 1) if self.machine_ticks else 0.0
+            ),
         }
 
 
@@ -245,6 +256,7 @@ def run_phase(
 ) -> PhaseResult:
     """Send requests from ``connections`` keep-alive connections until time or count run out."""
     cpu_before = _own_cpu_seconds()
+    steal_before, machine_before = machine_ticks()
     result = asyncio.run(
         _run_phase(
             name,
@@ -256,12 +268,29 @@ def run_phase(
         )
     )
     result.client_cpu_s = _own_cpu_seconds() - cpu_before
+    steal_after, machine_after = machine_ticks()
+    result.steal_ticks = steal_after - steal_before
+    result.machine_ticks = machine_after - machine_before
     return result
 
 
 def _own_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def machine_ticks() -> tuple[int, int]:
+    """CPU time stolen by the host so far and all CPU time so far (Linux; zeros elsewhere).
+
+    On a virtual machine whose host is busy, the steal share says how much of a slow phase
+    was the machine's doing rather than the server's.
+    """
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return 0, 0
+    return fields[7], sum(fields)
 
 
 def free_port() -> int:
@@ -305,14 +334,34 @@ def start_server(data_dir: Path, port: int, extra: list[str], code_dir: Path) ->
             time.sleep(0.2)
 
 
-def workers_rss_mb(server: subprocess.Popen) -> list[float]:
-    """Resident memory of each worker process of a running ``halonotes serve`` (Linux)."""
+def worker_pids(server: subprocess.Popen) -> list[str]:
+    """The worker processes of a running ``halonotes serve`` (Linux; empty elsewhere)."""
     try:
-        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        return Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
     except OSError:
         return []
+
+
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time the server's master and workers have used so far (Linux; 0 elsewhere).
+
+    Host steal does not count as CPU time, so CPU per request is the figure a busy
+    neighbour on a shared machine moves least.
+    """
+    ticks = 0
+    for pid in (str(server.pid), *worker_pids(server)):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def workers_rss_mb(server: subprocess.Popen) -> list[float]:
+    """Resident memory of each worker process of a running ``halonotes serve`` (Linux)."""
     sizes = []
-    for pid in children:
+    for pid in worker_pids(server):
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
@@ -369,7 +418,9 @@ def print_figures(figures: dict, label: str = "") -> None:
         f"{figures['requests']:>7} req in {figures['seconds']:>5.1f} s  "
         f"{figures['rps']:>7.1f} req/s  p50 {figures['p50_ms']:>7.1f} ms  "
         f"p95 {figures['p95_ms']:>7.1f} ms  p99 {figures['p99_ms']:>7.1f} ms  "
-        f"errors {figures['errors']}  client CPU {figures['client_cpu_s']:.1f} s"
+        f"errors {figures['errors']}  client CPU {figures['client_cpu_s']:.1f} s  "
+        f"server CPU {figures['server_cpu_ms_per_request']:.2f} ms/req  "
+        f"host steal {figures['host_steal_pct']:.0f} %"
     )
 
 
@@ -440,6 +491,9 @@ def combined(parts: list[PhaseResult]) -> PhaseResult:
         result.errors += part.errors
         result.error_examples += part.error_examples[: 5 - len(result.error_examples)]
         result.client_cpu_s += part.client_cpu_s
+        result.server_cpu_s += part.server_cpu_s
+        result.steal_ticks += part.steal_ticks
+        result.machine_ticks += part.machine_ticks
     return result
 
 
@@ -501,7 +555,10 @@ def main(argv: list[str] | None = None) -> int:
                     # slows down or speeds up during the run weighs on both alike.
                     order = list(codes) if part % 2 == 0 else list(reversed(codes))
                     for label in order:
-                        parts[label].append(measure(bases[label], words, args, phase, part))
+                        cpu_before = server_cpu_seconds(servers[label])
+                        result = measure(bases[label], words, args, phase, part)
+                        result.server_cpu_s = server_cpu_seconds(servers[label]) - cpu_before
+                        parts[label].append(result)
                 for label in codes:
                     results[label].append(combined(parts[label]))
             memory = {label: workers_rss_mb(server) for label, server in servers.items()}

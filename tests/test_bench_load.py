@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "load.py"
-FIGURES = ("rps", "p50_ms", "p95_ms", "p99_ms", "errors", "client_cpu_s", "workers_rss_mb")
+FIGURES = (
+    "rps", "p50_ms", "p95_ms", "p99_ms", "errors", "client_cpu_s", "server_cpu_ms_per_request",
+    "host_steal_pct", "workers_rss_mb",
+)  # fmt: skip
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -39,6 +42,8 @@ def test_both_phases_are_measured_for_both_codes(rows):
             assert set(FIGURES) <= set(row)
             assert row["errors"] == 0
             assert row["p50_ms"] <= row["p95_ms"] <= row["p99_ms"]
+            assert row["server_cpu_ms_per_request"] > 0
+            assert 0 <= row["host_steal_pct"] <= 100
             assert len(row["workers_rss_mb"]) == 1 and row["workers_rss_mb"][0] > 10
 
 
