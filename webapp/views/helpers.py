@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from urllib.parse import quote_plus, urlencode, urlsplit
+from urllib.parse import quote_plus, urlsplit
 
 from flask import Flask, current_app, g, request, url_for
 from markupsafe import Markup
@@ -17,6 +17,7 @@ from webapp.views.fragments import register_fragments
 MAX_PICKS = 100
 MAX_KEY_LENGTH = 120
 QUERY_SAFE = "!$'()*,/:;?@"  # left unescaped in query strings, as url_for leaves them
+QUOTED_KEPT_LENGTH = 80  # names and values up to this long have their quoted form remembered
 
 FLAG_LABELS = {
     "caution": "Caution",
@@ -79,17 +80,40 @@ def link(_endpoint: str, **values: object) -> str:
         return url_for(_endpoint, **values)
 
 
+def _quoted(text: str) -> str:
+    """``text`` quoted for a query string, as ``urlencode`` quotes it.
+
+    A page quotes the same names and values dozens of times, so short ones are remembered
+    (long ones are rare, and must not fill the memory).
+    """
+    return _quoted_short(text) if len(text) <= QUOTED_KEPT_LENGTH else _quote(text)
+
+
+def _quote(text: str) -> str:
+    return quote_plus(text, safe=QUERY_SAFE)
+
+
+_quoted_short = lru_cache(maxsize=8192)(_quote)
+
+
 def _query(args: dict[str, str]) -> str:
-    return urlencode(list(args.items()), safe=QUERY_SAFE)
+    return "&".join([f"{_quoted(name)}={_quoted(str(value))}" for name, value in args.items()])
 
 
 def _page_args(endpoint: str | None) -> tuple[str, dict[str, str]]:
-    """The endpoint a changed URL points at and the query arguments it starts from."""
-    # url_for reads "_external", "_scheme"... as options: never pass such names from the URL
-    args = {k: v for k, v in request.args.items() if not k.startswith("_")}
+    """The endpoint a changed URL points at and the query arguments it starts from (a copy)."""
+    own = g.get("halonotes_page_args")
+    if own is None:  # read once per request: a results page changes its URL a dozen times
+        # url_for reads "_external", "_scheme"... as options: never pass such names from the URL
+        own = g.halonotes_page_args = (
+            {k: v for k, v in request.args.items() if not k.startswith("_")},
+            request.endpoint,
+            request.view_args or {},
+        )
+    args = dict(own[0])
     if endpoint is None:
-        endpoint = request.endpoint
-        args.update(request.view_args or {})
+        endpoint = own[1]
+        args.update(own[2])
     return endpoint, args
 
 
@@ -123,8 +147,8 @@ def facet_link(name: str) -> Callable[[object], str]:
     args.pop("page", None)
     base = _url(endpoint, args)
     lead = f"{base}&" if "?" in base else f"{base}?"
-    lead += quote_plus(name, safe=QUERY_SAFE) + "="
-    return lambda value: lead + quote_plus(str(value), safe=QUERY_SAFE)
+    lead += _quoted(name) + "="
+    return lambda value: lead + _quoted(str(value))
 
 
 def pick_url(key: str) -> str:
@@ -134,7 +158,7 @@ def pick_url(key: str) -> str:
         picks = current_picks()
         query = _query({"pick": join_picks(picks) + ","}) if picks else "pick="
         lead = g.halonotes_pick_lead = f"{link('curate.draft')}?{query}"
-    return lead + quote_plus(key, safe=QUERY_SAFE)
+    return lead + _quoted(key)
 
 
 def completeness(hit: Hit) -> tuple:
