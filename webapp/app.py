@@ -125,7 +125,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_page_cache(app)
     register_blueprints(app)
 
+    from webapp.views.cards import register_cards
     from webapp.views.helpers import register_template_helpers
 
     register_template_helpers(app)
+    register_cards(app)
     return app

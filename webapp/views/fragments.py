@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from flask import Flask, request
-from markupsafe import Markup
 
 from index import Hit
 
@@ -34,6 +33,23 @@ class CardFacts(NamedTuple):
     flags: tuple[str, ...]
     areas: tuple[str, ...]
     integrations: tuple[str, ...]
+
+
+class Fragment:
+    """Kept HTML a template prints as it is.
+
+    Its values went through the template's ``finalize`` (which drops invisible characters)
+    when it was rendered, so it is not a string: ``finalize`` lets it by without scanning a
+    kilobyte of markup again, and no string operation can pass unchecked text off as it.
+    """
+
+    __slots__ = ("html",)
+
+    def __init__(self, html: str):
+        self.html = html
+
+    def __html__(self) -> str:
+        return self.html
 
 
 def card_facts(hit: Hit) -> CardFacts:
@@ -61,15 +77,15 @@ def register_fragments(app: Flask) -> None:
     roots = threading.local()
 
     @lru_cache(maxsize=KEPT_FRAGMENTS)
-    def rendered(_script_root: str, template: str, macro: str, args: tuple) -> Markup:
+    def rendered(_script_root: str, template: str, macro: str, args: tuple) -> Fragment:
         macros = app.jinja_env.get_template(template).module
-        return Markup(getattr(macros, macro)(*args))
+        return Fragment(str(getattr(macros, macro)(*args)))
 
     @app.before_request
     def note_script_root() -> None:
         roots.script_root = request.script_root
 
-    def fragment(template: str, macro: str, *args: Hashable) -> Markup:
+    def fragment(template: str, macro: str, *args: Hashable) -> Fragment:
         return rendered(getattr(roots, "script_root", ""), template, macro, args)
 
     app.jinja_env.globals.update(fragment=fragment, card_facts=card_facts)
