@@ -2,7 +2,8 @@
 
 Shared by the end-to-end crawl tests. ``server.faults`` maps a request path to one of
 ``FAULTS``; every crawl runs as its own ``halonotes crawl`` subprocess, because the Twisted
-reactor cannot be restarted in one process.
+reactor cannot be restarted in one process. A test module defines its own module-scoped
+``server`` fixture and imports ``fresh_server``, which then runs around each of its tests.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import pytest
 
 from crawler.sample_site import SampleSiteHandler, SampleSiteServer
 
@@ -163,6 +166,15 @@ class LoggingServer(SampleSiteServer):
     def request_times(self, path: str) -> list[float]:
         """When each request for ``path`` arrived (time.monotonic)."""
         return [at for requested, at in self.times if requested == path]
+
+
+@pytest.fixture(autouse=True)
+def fresh_server(server):
+    """Each test starts with an empty log and no faults; its hanging answers end with it."""
+    server.clear()
+    yield
+    server.release()
+    server.clear()  # module fixtures set up before the next test see a well-behaved blog
 
 
 class _Counter(dict):

@@ -7,10 +7,12 @@ import io
 import json
 
 import pytest
+from archive import build_archive, discussed_feature
 from feed_archive import HOSTILE_FORMULA, HOSTILE_SUMMARY, HOSTILE_TITLE, write_archive
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crawler.records import Episode
 from webapp.app import create_app
 
 
@@ -75,15 +77,79 @@ def test_unknown_ticket_json_is_a_json_404(client, url):
     assert data["error"]
 
 
-def test_version_json_lists_every_feature_of_the_version(client):
+def test_version_json_lists_a_small_version_on_one_page(client):
     data = get_json(client, "/version/v2.22.json")
     assert data["version"] == "2.220"
-    assert data["total"] == len(data["features"])
-    assert {"910001", "910002", "910003"} <= {f["ticket_id"] for f in data["features"]}
+    assert data["total"] == len(data["features"]) == 3
+    assert [f["ticket_id"] for f in data["features"]] == ["910001", "910002", "910003"]
+    assert (data["page"], data["page_size"], data["page_count"]) == (1, 100, 1)
+    assert data["next"] is None and data["previous"] is None
+
+
+def test_version_json_pages_follow_on_without_overlap(client):
+    whole = [f["key"] for f in get_json(client, "/version/2.220.json")["features"]]
+    first = get_json(client, "/version/2.220.json?page_size=2")
+    assert first["next"] == "http://localhost/version/2.220.json?page=2&page_size=2"
+    second = get_json(client, first["next"].removeprefix("http://localhost"))
+    assert [f["key"] for f in first["features"]] == whole[:2]
+    assert [f["key"] for f in second["features"]] == whole[2:]
+    assert first["total"] == second["total"] == 3
+    assert first["page_count"] == second["page_count"] == 2
+    assert (first["previous"], second["next"]) == (None, None)
+    assert second["previous"] == "http://localhost/version/2.220.json?page_size=2"
+
+
+def test_version_json_pages_have_their_own_etags(client):
+    first = client.get("/version/2.220.json?page_size=2")
+    second = client.get("/version/2.220.json?page=2&page_size=2")
+    assert first.headers["ETag"] != second.headers["ETag"]
+    stale = client.get(
+        "/version/2.220.json?page=2&page_size=2", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert stale.status_code == 200
+
+
+def test_version_json_page_past_the_end_is_a_json_404_saying_how_many_pages(client):
+    error = get_json(client, "/version/2.220.json?page=3&page_size=2", status=404)["error"]
+    assert error == "There is no page 3 of v2.220: its 3 features fill 2 pages of 2."
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("page=0", "page must be from 1 to 500, not 0."),
+        ("page=two", "page must be a whole number from 1 to 500, not 'two'."),
+        ("page=-1", "page must be a whole number from 1 to 500, not '-1'."),
+        ("page=501", "page must be from 1 to 500, not 501."),
+        ("page_size=0", "page_size must be from 1 to 100, not 0."),
+        ("page_size=101", "page_size must be from 1 to 100, not 101."),
+    ],
+)
+def test_version_json_bad_page_is_the_searchs_json_400(client, query, message):
+    assert get_json(client, f"/version/2.220.json?{query}", status=400)["error"] == message
+    assert get_json(client, f"/search.json?{query}", status=400)["error"] == message
 
 
 def test_unknown_version_json_is_a_json_404(client):
     assert get_json(client, "/version/9.990.json", status=404)["error"]
+
+
+def test_big_version_json_answers_a_hundred_features_a_page(tmp_path):
+    url = "https://blog.example/thoughts/by-the-run-book-episode-40"
+    features = [
+        discussed_feature(url, 40, n, f"Feature {n}", "2.230", str(930000 + n), None)
+        for n in range(130)
+    ]
+    episode = Episode(episode=40, title="Episode 40", url=url, versions=("2.230",))
+    build_archive(tmp_path, [episode], features)
+    big = create_app({"TESTING": True, "DATA_DIR": str(tmp_path)}).test_client()
+    first = get_json(big, "/version/2.230.json")
+    second = get_json(big, "/version/2.230.json?page=2")
+    assert (first["total"], first["page_count"], first["page_size"]) == (130, 2, 100)
+    assert len(first["features"]) == 100 and len(second["features"]) == 30
+    listed = [f["ticket_id"] for f in first["features"] + second["features"]]
+    assert listed == [str(930000 + n) for n in range(130)]  # episode order, each once
+    assert first["next"] == "http://localhost/version/2.230.json?page=2"
 
 
 def test_episode_json(client):

@@ -17,7 +17,16 @@ from urllib.parse import urlsplit
 import pytest
 
 from crawler.sample_site import SampleSiteServer, sample_site_dir
-from tests.crawl_server import CRAWL, EPISODES, POSTS, LoggingServer, crawl, jsonl, store_bytes
+from tests.crawl_server import (
+    CRAWL,
+    EPISODES,
+    POSTS,
+    LoggingServer,
+    crawl,
+    fresh_server,  # noqa: F401 (autouse: runs around every test here)
+    jsonl,
+    store_bytes,
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +42,6 @@ def site_copy(tmp_path_factory) -> Path:
 def server(site_copy):
     with LoggingServer(site_copy) as running:
         yield running
-
-
-@pytest.fixture(autouse=True)
-def fresh_server(server):
-    """Each test starts with an empty log and no faults; its hanging answers end with it."""
-    server.clear()
-    yield
-    server.release()
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,7 @@ from tests.crawl_server import (
     LoggingServer,
     crawl,
     crawl_command,
+    fresh_server,  # noqa: F401 (autouse: runs around every test here)
     jsonl,
     last_run_rows,
     store_bytes,
@@ -49,15 +50,6 @@ def server(tmp_path_factory):
     shutil.copytree(sample_site_dir(), site)
     with LoggingServer(site) as running:
         yield running
-
-
-@pytest.fixture(autouse=True)
-def fresh_server(server):
-    """Each test starts with an empty log and no faults; its hanging answers end with it."""
-    server.clear()
-    yield
-    server.release()
-    server.clear()  # module fixtures set up before the next test see a well-behaved blog
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from index import (
     canonical_version,
     parse_request,
 )
+from index.query import MAX_PAGE_SIZE
 from webapp.app import current_reader
 from webapp.responses import (
     answer_errors,
@@ -33,6 +34,9 @@ answer_errors(bp, as_json=lambda: not request.path.endswith(".csv"))
 JSON_TYPE = "application/json; charset=utf-8"
 CSV_TYPE = "text/csv; charset=utf-8"
 CSV_MAX_ROWS = 5000
+# Features per page of /version/<v>.json unless page_size asks for fewer; the search's
+# largest page size, and the version page's own page size.
+VERSION_PAGE_SIZE = MAX_PAGE_SIZE
 CSV_COLUMNS = (
     "version",
     "ticket_id",
@@ -118,27 +122,69 @@ def ticket(ticket_id: str):
     )
 
 
-def version_hits(version: str) -> list[Hit]:
-    """Every feature of a version known to the index (404 for an unknown version)."""
+def version_page(version: str) -> ResultPage:
+    """The asked-for page of a version's features (404 for an unknown version or page)."""
+    # The search's own checks, so a bad page number reads the same everywhere.
+    checked = parse_request(
+        {
+            "page": request.args.get("page", ""),
+            "page_size": request.args.get("page_size", "").strip() or str(VERSION_PAGE_SIZE),
+        }
+    )
     canonical = canonical_version(version)
     if canonical is None:
         abort(404, description="Versions are written like 2.212 or v2.212.")
     reader = current_reader()
-    counts = {v.value: v.count for v in reader.versions()}
-    if canonical not in counts:
+    if canonical not in {v.value for v in reader.versions()}:
         abort(404, description=f"No features of v{canonical} are in the index.")
-    search_request = SearchRequest(version=canonical, sort="version", page_size=counts[canonical])
-    return reader.search(search_request).hits
+    result = reader.search(
+        SearchRequest(
+            version=canonical, sort="version", page=checked.page, page_size=checked.page_size
+        )
+    )
+    if checked.page > result.page_count:
+        pages = "1 page" if result.page_count == 1 else f"{result.page_count} pages"
+        abort(
+            404,
+            description=f"There is no page {checked.page} of v{canonical}: its {result.total} "
+            f"features fill {pages} of {checked.page_size}.",
+        )
+    return result
+
+
+def version_page_url(version: str, page: int, page_size: int) -> str:
+    """The absolute URL of one page of a version's JSON, without the default parameters."""
+    return url_for(
+        "api.version",
+        version=version,
+        page=page if page > 1 else None,
+        page_size=page_size if page_size != VERSION_PAGE_SIZE else None,
+        _external=True,
+    )
 
 
 @bp.get("/version/<version>.json")
 def version(version: str):
-    """Every feature of one version, in the order of the episodes."""
-    canonical = canonical_version(version)
-    hits = version_hits(version)
+    """One page of a version's features, in the order of the episodes, with its neighbours."""
+    result = version_page(version)
+    canonical = result.request.version
+    page, size = result.request.page, result.request.page_size
     return conditional(
         lambda: json_text(
-            {"version": canonical, "total": len(hits), "features": [hit_data(h) for h in hits]}
+            {
+                "version": canonical,
+                "total": result.total,
+                "page": page,
+                "page_size": size,
+                "page_count": result.page_count,
+                "next": (
+                    version_page_url(canonical, page + 1, size)
+                    if page < result.page_count
+                    else None
+                ),
+                "previous": version_page_url(canonical, page - 1, size) if page > 1 else None,
+                "features": [hit_data(h) for h in result.hits],
+            }
         ),
         content_type=JSON_TYPE,
     )
