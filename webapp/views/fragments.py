@@ -36,11 +36,12 @@ class CardFacts(NamedTuple):
 
 
 class Fragment:
-    """Kept HTML a template prints as it is.
+    """HTML a template prints as it is: a kept fragment, a card, a facet's links.
 
-    Its values went through the template's ``finalize`` (which drops invisible characters)
-    when it was rendered, so it is not a string: ``finalize`` lets it by without scanning a
-    kilobyte of markup again, and no string operation can pass unchecked text off as it.
+    Every value in it went through ``visible_text`` (the templates' ``finalize``, which drops
+    invisible characters) and was escaped when it was built, so it is not a string:
+    ``finalize`` lets it by without scanning a kilobyte of markup again, and no string
+    operation can pass unchecked text off as it.
     """
 
     __slots__ = ("html",)

@@ -8,11 +8,11 @@ from functools import lru_cache
 from urllib.parse import quote_plus, urlsplit
 
 from flask import Flask, current_app, g, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from index import Hit, QueryError
+from index import FacetCount, Hit, QueryError
 from index.areas import area_label, integration_label
-from webapp.views.fragments import register_fragments
+from webapp.views.fragments import Fragment, register_fragments
 
 MAX_PICKS = 100
 MAX_KEY_LENGTH = 120
@@ -151,6 +151,21 @@ def facet_link(name: str) -> Callable[[object], str]:
     return lambda value: lead + _quoted(str(value))
 
 
+def facet_items(name: str, counts: Iterable[FacetCount], chosen: str | None) -> Fragment:
+    """The ``<li>`` links of one facet's values: each sets the filter, the chosen one clears it."""
+    to_value = facet_link(name)
+    items = []
+    for value, count in counts:
+        label = _facet_label_html(value, name)
+        if value == chosen:
+            clear = escape(url_with(**{name: None, "page": None}))
+            items.append(f'<li class="active"><a href="{clear}">{label} ✕</a>')
+        else:
+            items.append(f'<li><a href="{escape(to_value(value))}">{label}</a>')
+        items.append(f' <span class="facet-count">{count}</span></li>\n')
+    return Fragment("".join(items))
+
+
 def pick_url(key: str) -> str:
     """The draft page with ``key`` added to the current draft list."""
     lead = g.get("halonotes_pick_lead")
@@ -226,6 +241,11 @@ def facet_label(value: object, facet: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
+def _facet_label_html(value: str, facet: str) -> str:
+    return escape(visible_text(facet_label(value, facet)))
+
+
 def visible_text(value: object) -> object:
     """A template value with control and bidi-override characters removed (Markup stays Markup)."""
     if not isinstance(value, str) or value.isprintable() or not _INVISIBLE.search(value):
@@ -245,7 +265,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         url_for=link,
         url_with=url_with,
-        facet_link=facet_link,
+        facet_items=facet_items,
         pick_url=pick_url,
         current_picks=current_picks,
         join_picks=join_picks,
