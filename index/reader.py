@@ -737,7 +737,7 @@ class IndexReader:
         record ``fullest`` ranks highest (the first of equals; the first record when None).
         Features carrying any of ``first_flags`` come before the others, keeping that order.
         Only the page's features (and the records of repeated tickets, to choose between
-        them) become Hits: the order comes from the generation's tables.
+        them) become Hits: the order and the tickets come from the generation's tables.
         """
         searcher, tables, _ident = self._state()
         mask = 0
@@ -746,10 +746,10 @@ class IndexReader:
         mask &= tables.features
         vkey, episode, position = tables.version_key, tables.episode, tables.position
         ordered = self._sorted_docs(tables, mask, lambda d: (vkey[d], -episode[d], position[d]))
-        tickets = self._record_tickets(searcher, ordered)
+        tickets = tables.tickets(searcher.reader())
         records: dict[str, list[int]] = {}
-        for docnum, ticket in zip(ordered, tickets, strict=True):
-            if ticket:
+        for docnum in ordered:
+            if ticket := tickets[docnum]:
                 records.setdefault(ticket, []).append(docnum)
         hits: dict[int, Hit] = {}
         chosen: dict[str, int] = {}
@@ -762,8 +762,8 @@ class IndexReader:
         flags, wanted = tables.doc_values["flags"], frozenset(first_flags)
         first: list[int] = []
         rest: list[int] = []
-        for docnum, ticket in zip(ordered, tickets, strict=True):
-            if ticket:
+        for docnum in ordered:
+            if ticket := tickets[docnum]:
                 if chosen.get(ticket) is None:
                     continue  # listed already, at the ticket's first record
                 docnum = chosen.pop(ticket)
@@ -782,20 +782,3 @@ class IndexReader:
             page=page,
             page_size=page_size,
         )
-
-    @staticmethod
-    def _record_tickets(searcher, docs: list[int]) -> list[str | None]:
-        """Each feature's ticket number, read from its stored record without decoding all of it.
-
-        Tables have no ticket column, so grouping a ticket's records needs the stored record.
-        Records are written by json.dumps, where a quote inside a value is escaped: the only
-        unescaped ``"ticket_id": `` is the key itself, and only its value is decoded.
-        """
-        decode = json.JSONDecoder().raw_decode
-        tickets: list[str | None] = []
-        for docnum in docs:
-            record = searcher.stored_fields(docnum)["record"]
-            start = record.find('"ticket_id": ')
-            value = decode(record, start + len('"ticket_id": '))[0] if start >= 0 else None
-            tickets.append(str(value) if value else None)
-        return tickets

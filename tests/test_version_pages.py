@@ -12,7 +12,9 @@ import pytest
 from archive import build_archive, discussed_feature
 
 from crawler.records import Episode, Feature
+from crawler.store import Store
 from index import IndexReader
+from index.build import update_index
 from webapp.app import create_app
 from webapp.views.helpers import ATTENTION_FLAGS, completeness
 
@@ -252,3 +254,75 @@ def test_reader_pages_match_the_whole_list(data_dir):
     listed = [h.title for h in plain.hits]
     assert plain.flagged == 0 and TERSE_TITLE in listed and FULL_TITLE not in listed
     assert reader.version_features(["9.999"], page=1).total == 0
+
+
+def _two_version_features(episode: int, version: str, repeats: dict[int, dict]) -> list[Feature]:
+    """Six features of one episode; ``repeats`` replaces some positions' records."""
+    return [_feature(episode, i, version, **repeats.get(i, {})) for i in range(6)]
+
+
+def test_a_ticket_discussed_again_in_a_later_version_is_listed_once(tmp_path):
+    merge = {"ticket": "77001", "title": "Bulk ticket merge, in passing", "summary": ""}
+    merge_full = {
+        "ticket": "77001",
+        "title": "Bulk ticket merge, in full",
+        "bullets": ("Merged tickets keep their time entries.",),
+    }
+    assets = {
+        "ticket": "77002",
+        "title": "Asset import, in full",
+        "bullets": ("Columns are matched by name.",),
+        "flags": ("caution",),
+    }
+    assets_again = {"ticket": "77002", "title": "Asset import, again", "summary": ""}
+    build_archive(
+        tmp_path,
+        [Episode(episode=40, title="Episode 40", url=POST.format(40), date="2026-04-01")],
+        _two_version_features(40, "2.400", {2: merge, 4: assets}),
+    )
+    # The later episode reaches the index in a later commit, as a crawl adds it.
+    later = Episode(episode=41, title="Episode 41", url=POST.format(41), date="2026-05-01")
+    Store(tmp_path).merge(
+        [later], _two_version_features(41, "2.402", {1: merge_full, 4: assets_again})
+    )
+    update_index(tmp_path)
+    reader = IndexReader(tmp_path)
+
+    def listed(versions: list[str]) -> tuple[list[str], int, int, dict[str, int]]:
+        pages = [
+            reader.version_features(
+                versions, page=n, page_size=4, first_flags=ATTENTION_FLAGS, fullest=completeness
+            )
+            for n in (1, 2, 3)
+        ]
+        assert len({(p.total, p.flagged) for p in pages}) == 1
+        titles = [h.title for p in pages for h in p.hits]
+        return titles, pages[0].total, pages[0].flagged, pages[0].version_counts
+
+    # Across both versions each ticket is listed once, as its fullest record, where its first
+    # record (v2.400) is; the flagged one leads the attention section.
+    titles, total, flagged, counts = listed(["2.400", "2.402"])
+    assert titles == [
+        "Asset import, in full",
+        "Change 0 of episode 40",
+        "Change 1 of episode 40",
+        "Bulk ticket merge, in full",
+        "Change 3 of episode 40",
+        "Change 5 of episode 40",
+        "Change 0 of episode 41",
+        "Change 2 of episode 41",
+        "Change 3 of episode 41",
+        "Change 5 of episode 41",
+    ]
+    assert (total, flagged, counts) == (10, 1, {"2.400": 4, "2.402": 5})
+    # One version alone keeps each of its own records.
+    titles, total, flagged, _counts = listed(["2.402"])
+    assert titles == [
+        "Change 0 of episode 41",
+        "Bulk ticket merge, in full",
+        "Change 2 of episode 41",
+        "Change 3 of episode 41",
+        "Asset import, again",
+        "Change 5 of episode 41",
+    ]
+    assert (total, flagged) == (6, 0)
