@@ -328,7 +328,7 @@ class IndexReader:
         marked = plain.snippet
         if text is not None and (text.terms or text.prefixes):
             marked = snippet(_snippet_texts(plain), frozenset(text.terms), tuple(text.prefixes))
-        return replace(plain, snippet=marked, score=float(score))
+        return plain.marked(marked, float(score))
 
     @staticmethod
     def _plain_hit(searcher, tables: Tables, docnum: int) -> Hit:

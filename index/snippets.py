@@ -7,7 +7,7 @@ from array import array
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from index.schema import text_analyzer
 
@@ -71,18 +71,18 @@ def snippet(texts: list[str], terms: frozenset[str], prefixes: tuple[str, ...] =
         if not best_text or len(spans) > len(best_spans):
             best_text, best_spans = text, spans
     start, end = _cut(best_text, best_spans)
-    parts = [Markup("… ") if start else Markup("")]
+    parts = ["… " if start else ""]
     position = start
     for span_start, span_end in best_spans:
         if span_start < position or span_end > end:
             continue
         parts.append(escape(best_text[position:span_start]))
-        parts.append(Markup("<mark>%s</mark>") % best_text[span_start:span_end])
+        parts.append(f"<mark>{escape(best_text[span_start:span_end])}</mark>")
         position = span_end
     parts.append(escape(best_text[position:end]))
     if end < len(best_text):
-        parts.append(Markup(" …"))
-    return str(Markup("").join(parts))
+        parts.append(" …")
+    return "".join(parts)  # every piece of text escaped above
 
 
 @lru_cache(maxsize=4096)
