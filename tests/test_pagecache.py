@@ -52,6 +52,15 @@ def test_a_cached_feed_still_answers_conditional_requests(client):
     assert client.get("/feed.atom?q=invoice").get_data() == first.get_data()
 
 
+def test_a_feed_cached_for_one_host_is_not_sent_to_another(client):
+    # A feed's links are absolute, so the host it was asked on is part of the answer.
+    first = client.get("/feed.atom?q=invoice", base_url="http://notes.example")
+    other = client.get("/feed.atom?q=invoice", base_url="https://mirror.example:8443")
+    assert "http://notes.example/" in first.get_data(as_text=True)
+    assert "https://mirror.example:8443/" in other.get_data(as_text=True)
+    assert "notes.example" not in other.get_data(as_text=True)
+
+
 def test_status_page_shows_a_new_run_without_an_index_change(client, data_dir):
     never = "No crawl or import has been recorded"
     assert never in client.get("/status").get_data(as_text=True)

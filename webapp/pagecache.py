@@ -70,7 +70,18 @@ def _cache_key() -> tuple | None:
         generation = current_reader().generation
     except IndexMissingError:
         return None
-    return (generation, request.url)
+    # The URL as the client sent it, which is what a page's links are built from; read
+    # from the environ, as request.url would decode and re-encode it on every request.
+    environ = request.environ
+    return (
+        generation,
+        environ.get("wsgi.url_scheme"),
+        environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+        environ.get("SERVER_PORT"),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+    )
 
 
 def register_page_cache(app: Flask) -> None:
