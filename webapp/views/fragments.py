@@ -69,7 +69,7 @@ def card_facts(hit: Hit) -> CardFacts:
 
 
 def register_fragments(app: Flask) -> None:
-    """Give the app its fragment cache and the ``fragment`` and ``card_facts`` template globals.
+    """Give the app its fragment cache and the ``fragment`` template global.
 
     ``fragment(template, macro, *args)`` is the HTML of ``macro`` in ``template`` for ``args``,
     rendered once per worker. Links depend on where the site is mounted, so the script root of
@@ -89,4 +89,4 @@ def register_fragments(app: Flask) -> None:
     def fragment(template: str, macro: str, *args: Hashable) -> Fragment:
         return rendered(getattr(roots, "script_root", ""), template, macro, args)
 
-    app.jinja_env.globals.update(fragment=fragment, card_facts=card_facts)
+    app.jinja_env.globals["fragment"] = fragment

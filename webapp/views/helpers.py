@@ -267,9 +267,7 @@ def register_template_helpers(app: Flask) -> None:
         url_with=url_with,
         facet_items=facet_items,
         pick_url=pick_url,
-        current_picks=current_picks,
         join_picks=join_picks,
-        needs_attention=needs_attention,
     )
     register_fragments(app)
     app.jinja_env.filters["flag_label"] = lambda flag: FLAG_LABELS.get(flag, flag)
