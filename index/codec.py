@@ -5,6 +5,11 @@ for every scored document; the stock reader seeks and reads one byte from the le
 each time, which was a quarter of a rebuild. This reader loads each length column once. Small
 posting blocks are also left uncompressed: zlib on blocks of a few postings cost more time than
 the bytes it saved. Segments record their codec, so readers of this index use it too.
+
+The reader also opens all of a segment's column files (stored records, lengths, sort columns)
+when it is created. Whoosh opens them on first use, but a commit that merges segments deletes
+their files, and a searcher opened just before it would then find its records gone mid-search.
+Files already open stay readable after they are deleted.
 """
 
 from __future__ import annotations
@@ -14,15 +19,28 @@ from array import array
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, _lenfield
 from whoosh.util.numeric import byte_to_length
 
+_COLUMN_EXT = W3Codec.COLUMN_EXT
 _LENGTHS = tuple(byte_to_length(value) if value else None for value in range(256))
 
 
 class LengthsInMemoryReader(W3PerDocReader):
-    """A per-document reader that answers field lengths from arrays loaded once per field."""
+    """A per-document reader that opens every column file at once and answers field lengths
+    from arrays loaded once per field."""
 
     def __init__(self, storage, segment):
         super().__init__(storage, segment)
         self._length_arrays: dict[str, array | None] = {}
+        prefix = f"{segment.segment_id()}."
+        for name in segment.list_files(storage):
+            if name.endswith(_COLUMN_EXT):
+                fieldname = name[len(prefix) : -len(_COLUMN_EXT)]
+                self._colfiles[fieldname] = self._get_column_file(fieldname)
+        if "_stored" not in self._colfiles:  # every segment has one: a commit removed this one
+            raise FileNotFoundError(f"The files of index segment {prefix[:-1]} were removed")
+
+    def has_column(self, fieldname):
+        """Whether the segment has the column (from the files opened with the reader)."""
+        return fieldname in self._colfiles
 
     def _lengths(self, fieldname: str) -> array | None:
         found = self._length_arrays.get(fieldname, False)

@@ -12,12 +12,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
 from crawler.errors import IndexBusyError, StoreError
 from crawler.records import Episode, Feature
 from crawler.store import write_jsonl
 from index import IndexReader, parse_request
-from index.build import LOCK_NAME, index_exists, rebuild_index, update_index
+from index.build import LOCK_NAME, index_exists, index_path, rebuild_index, update_index
+from index.codec import HalonotesCodec
 from tests.index_data import EPISODES, FEATURES, write_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -220,6 +222,27 @@ def test_readers_in_threads_keep_answering_during_updates(tmp_path):
     assert not errors, errors[0]
     assert min(totals) >= 2
     assert reader.search(parse_request({"q": "recurring"})).total == 3  # episode 40 keeps its last
+
+
+def test_a_searcher_opened_before_a_merging_commit_still_reads_its_documents(tmp_path):
+    """A commit that merges segments deletes their files; a searcher opened before it must
+    still read every stored record and field length (a thread may be mid-search)."""
+    write_store(tmp_path)
+    rebuild_index(tmp_path)
+    ix = whoosh_index.open_dir(str(index_path(tmp_path).resolve()))
+    searcher = ix.searcher()
+    columns = {name for name in os.listdir(index_path(tmp_path)) if name.endswith(".col")}
+    with ix.writer(codec=HalonotesCodec(), compound=False) as writer:
+        writer.delete_by_term("kind", "episode")
+        writer.optimize = True
+    assert columns.isdisjoint(os.listdir(index_path(tmp_path)))
+    try:
+        records = [searcher.stored_fields(d)["record"] for d in searcher.reader().all_doc_ids()]
+        assert any('"title"' in record for record in records)
+        assert searcher.reader().doc_field_length(0, "title")
+    finally:
+        searcher.close()
+        ix.close()
 
 
 def test_a_reader_trusting_a_settled_folder_still_sees_the_next_commit(tmp_path, monkeypatch):
