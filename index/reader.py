@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import os
+import stat
 import threading
 import time
 import weakref
@@ -196,6 +197,7 @@ class IndexReader:
         """Open the index, or raise IndexMissingError naming the fix."""
         self.data_dir = Path(data_dir)
         self._link = index_path(self.data_dir)
+        self._link_folder = os.path.dirname(self._link)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._indexes: dict[str, object] = {}
@@ -218,14 +220,14 @@ class IndexReader:
             name = os.readlink(self._link)
         except OSError:  # a plain folder (an index from before snapshots), or nothing
             name = None
-        target = os.path.join(os.path.dirname(self._link), name) if name else str(self._link)
+        target = os.path.join(self._link_folder, name) if name else str(self._link)
         try:
-            stamp = os.stat(target).st_mtime_ns
+            found = os.stat(target)
         except OSError:
-            stamp = None
-        if stamp is None or not os.path.isdir(target):
+            found = None
+        if found is None or not stat.S_ISDIR(found.st_mode):
             raise IndexMissingError(f"No search index at {self._link}. Run: halonotes index")
-        return target, stamp
+        return target, found.st_mtime_ns
 
     def _open(self, target: str):
         with self._lock:

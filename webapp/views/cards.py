@@ -15,34 +15,39 @@ from markupsafe import escape
 
 from index import Hit
 from webapp.views.fragments import Fragment, card_facts
-from webapp.views.helpers import join_picks, link, needs_attention, pick_url, visible_text
+from webapp.views.helpers import join_picks, link, needs_attention, pick_link, visible_text
 
 SUMMARY_CHARS = 320  # a card without a snippet shows this much of the summary
 
 
 def register_cards(app: Flask) -> None:
-    """Give templates ``card(hit, picks)``: the card's HTML, with the draft link for ``picks``."""
+    """Give templates ``cards(hits, picks)``: the cards' HTML, with draft links for ``picks``."""
     fragment = app.jinja_env.globals["fragment"]
 
-    def card(hit: Hit, picks: Sequence[str]) -> Fragment:
-        facts = card_facts(hit)
+    def card_text(hit: Hit) -> str:
         if hit.snippet:  # HTML: crawled text escaped, matches marked
-            text = f'<p class="card-text">{visible_text(hit.snippet)}</p>'
-        elif hit.summary:
+            return f'<p class="card-text">{visible_text(hit.snippet)}</p>'
+        if hit.summary:
             summary = do_truncate(app.jinja_env, visible_text(hit.summary), SUMMARY_CHARS)
-            text = f'<p class="card-text">{escape(summary)}</p>'
-        else:
-            text = ""
-        if hit.key in picks:
-            draft = link("curate.draft", pick=join_picks(picks))
-            action = f'<a href="{escape(draft)}">✓ In your draft</a>'
-        else:
-            action = f'<a href="{escape(pick_url(hit.key))}">+ Add to draft</a>'
-        return Fragment(  # every crawled text in it went through visible_text
-            f'<article class="card{" card-attention" if needs_attention(hit) else ""}">'
-            f"{fragment('_card.html', 'card_head', facts).html}{text}"
-            f"{fragment('_card.html', 'card_tags', facts).html}"
-            f'<p class="card-actions">{action}</p></article>\n'
-        )
+            return f'<p class="card-text">{escape(summary)}</p>'
+        return ""
 
-    app.jinja_env.globals["card"] = card
+    def cards(hits: Sequence[Hit], picks: Sequence[str]) -> Fragment:
+        in_draft = f'<a href="{escape(link("curate.draft", pick=join_picks(picks)))}">'
+        add_to_draft = pick_link()
+        parts = []
+        for hit in hits:
+            facts = card_facts(hit)
+            if hit.key in picks:
+                action = f"{in_draft}✓ In your draft</a>"
+            else:
+                action = f'<a href="{escape(add_to_draft(hit.key))}">+ Add to draft</a>'
+            parts.append(  # every crawled text in it went through visible_text
+                f'<article class="card{" card-attention" if needs_attention(hit) else ""}">'
+                f"{fragment('_card.html', 'card_head', facts).html}{card_text(hit)}"
+                f"{fragment('_card.html', 'card_tags', facts).html}"
+                f'<p class="card-actions">{action}</p></article>\n'
+            )
+        return Fragment("".join(parts))
+
+    app.jinja_env.globals["cards"] = cards

@@ -166,14 +166,22 @@ def facet_items(name: str, counts: Iterable[FacetCount], chosen: str | None) -> 
     return Fragment("".join(items))
 
 
-def pick_url(key: str) -> str:
-    """The draft page with ``key`` added to the current draft list."""
+def pick_link() -> Callable[[str], str]:
+    """The draft page's URL with a given key added to the current draft list.
+
+    The part every card of the page shares is built once.
+    """
     lead = g.get("halonotes_pick_lead")
-    if lead is None:  # the part every card of the page shares, built once
+    if lead is None:
         picks = current_picks()
         query = _query({"pick": join_picks(picks) + ","}) if picks else "pick="
         lead = g.halonotes_pick_lead = f"{link('curate.draft')}?{query}"
-    return lead + _quoted(key)
+    return lambda key: lead + _quoted(key)
+
+
+def pick_url(key: str) -> str:
+    """The draft page with ``key`` added to the current draft list."""
+    return pick_link()(key)
 
 
 def completeness(hit: Hit) -> tuple:
