@@ -238,8 +238,27 @@ class IndexReader:
                 self._indexes = {target: ix}
             return ix
 
+    def pin(self) -> None:
+        """Answer this thread's calls from the index as it is now, until ``unpin``.
+
+        A web request pins its thread, so every part of a page comes from one snapshot, and
+        the index folder is checked for changes once per request rather than once per call.
+
+        Raises:
+            IndexMissingError: there is no index to pin.
+        """
+        self._local.pinned = False
+        self._searcher()
+        self._local.pinned = True
+
+    def unpin(self) -> None:
+        """Let this thread's next call see the latest committed index again."""
+        self._local.pinned = False
+
     def _searcher(self):
-        """This thread's searcher, on the latest committed generation."""
+        """This thread's searcher, on the latest committed generation (or the pinned one)."""
+        if getattr(self._local, "pinned", False):
+            return self._local.searcher
         for _attempt in range(_OPEN_ATTEMPTS):
             target, stamp = self._target()
             local = self._local

@@ -1,4 +1,5 @@
-"""The app factory: configuration order, error pages and picking up a rebuilt index."""
+"""The app factory: configuration order, error pages, one index snapshot per request and
+picking up a rebuilt index."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from site_data import EP19, write_archive
 
 from crawler.records import Feature
 from crawler.store import Store
+from index import parse_request
 from index.build import rebuild_index, update_index
-from webapp.app import create_app
+from webapp.app import create_app, current_reader
 
 
 def test_missing_index_gets_a_503_page_naming_the_fix(tmp_path):
@@ -70,6 +72,24 @@ def test_a_rebuilt_or_updated_index_is_served_without_a_restart(tmp_path):
     rebuild_index(tmp_path)
     assert client.get("/ticket/900555").status_code == 404
     assert Store(tmp_path).features()
+
+
+def test_a_request_answers_from_one_snapshot_while_the_index_changes(tmp_path):
+    store = write_archive(tmp_path)
+    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True})
+    added = Feature(title="Zeppelin board for projects", url=EP19, episode=19, ticket_id="900555")
+
+    def search_across_an_update():
+        before = current_reader().search(parse_request({"q": "zeppelin"})).total
+        store.merge([], [*(f for f in store.features() if f.episode == 19), added])
+        update_index(tmp_path)
+        after = current_reader().search(parse_request({"q": "zeppelin"})).total
+        return f"{before} {after}"
+
+    app.add_url_rule("/across-an-update", view_func=search_across_an_update)
+    client = app.test_client()
+    assert client.get("/across-an-update").get_data(as_text=True) == "0 0"
+    assert "Zeppelin board for projects" in client.get("/?q=zeppelin").get_data(as_text=True)
 
 
 def test_the_site_never_loads_the_crawler(tmp_path):

@@ -245,6 +245,18 @@ def test_a_searcher_opened_before_a_merging_commit_still_reads_its_documents(tmp
         ix.close()
 
 
+def test_a_pinned_reader_answers_from_its_snapshot_until_unpinned(tmp_path):
+    store = write_store(tmp_path)
+    rebuild_index(tmp_path)
+    reader = IndexReader(tmp_path)
+    reader.pin()
+    store.merge([], [replace(FEATURES[6], title="Rapid ticket entry from the tray icon")])
+    update_index(tmp_path)
+    assert titles(reader, "tray") == []
+    reader.unpin()
+    assert titles(reader, "tray") == ["Rapid ticket entry from the tray icon"]
+
+
 def test_a_reader_trusting_a_settled_folder_still_sees_the_next_commit(tmp_path, monkeypatch):
     """Readers skip listing an index folder whose contents have not changed for a while; a
     commit changes the folder, so it is seen at once however settled the folder was."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -28,8 +29,9 @@ SECURITY_HEADERS = {
 class ReaderCache:
     """One IndexReader per app, opened on first use (and retried until an index exists).
 
-    The reader itself follows the ``data/index`` link to the current snapshot and refreshes
-    its searchers per call, so a rebuilt or updated index is served without a restart.
+    The reader itself follows the ``data/index`` link to the current snapshot, checked once
+    per request (each request is pinned to the snapshot it started with), so a rebuilt or
+    updated index is served from the next request on, without a restart.
     """
 
     def __init__(self, data_dir: Path):
@@ -43,6 +45,16 @@ class ReaderCache:
             if self._reader is None:
                 self._reader = IndexReader(self.data_dir)
             return self._reader
+
+    def pin(self) -> None:
+        """Serve this thread's request from one index snapshot (nothing to pin without one)."""
+        with contextlib.suppress(IndexMissingError):  # the view answers with the fix
+            self.get().pin()
+
+    def unpin(self) -> None:
+        """Let this thread's next request see the latest index."""
+        if self._reader is not None:
+            self._reader.unpin()
 
 
 def current_reader() -> IndexReader:
@@ -98,8 +110,12 @@ def register_error_handlers(app: Flask) -> None:
 
 def add_security_headers(response):
     """Set the strict security headers on every response."""
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+    # One pass over the few headers set so far: asking Headers for each missing name raises
+    # and catches a KeyError inside Werkzeug, four times a request.
+    present = {name.lower() for name, _value in response.headers}
+    response.headers.extend(
+        (name, value) for name, value in SECURITY_HEADERS.items() if name.lower() not in present
+    )
     return response
 
 
@@ -117,7 +133,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    app.extensions["halonotes_reader"] = ReaderCache(Path(app.config["DATA_DIR"]))
+    readers = app.extensions["halonotes_reader"] = ReaderCache(Path(app.config["DATA_DIR"]))
+    app.before_request(readers.pin)
+    app.teardown_request(lambda _error: readers.unpin())
     app.after_request(add_security_headers)
     register_error_handlers(app)
     from webapp.pagecache import register_page_cache
