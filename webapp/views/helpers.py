@@ -136,32 +136,26 @@ def url_with(_endpoint: str | None = None, **changes: object) -> str:
     return _url(endpoint, args)
 
 
-def facet_link(name: str) -> Callable[[object], str]:
-    """This page's URL with facet ``name`` set to a given value and the page reset.
+def facet_items(name: str, counts: Iterable[FacetCount], chosen: str | None) -> Fragment:
+    """The ``<li>`` links of one facet's values: each sets the filter, the chosen one clears it.
 
-    The part shared by every value of the facet is built once, so a long facet list costs a
-    quoted value per link.
+    The part of the URL every value shares is built once, and each value's quoted form and
+    label are kept per worker, so a link costs one string join.
     """
     endpoint, args = _page_args(None)
     args.pop(name, None)
     args.pop("page", None)
     base = _url(endpoint, args)
-    lead = f"{base}&" if "?" in base else f"{base}?"
-    lead += _quoted(name) + "="
-    return lambda value: lead + _quoted(str(value))
-
-
-def facet_items(name: str, counts: Iterable[FacetCount], chosen: str | None) -> Fragment:
-    """The ``<li>`` links of one facet's values: each sets the filter, the chosen one clears it."""
-    to_value = facet_link(name)
+    joiner = "&" if "?" in base else "?"
+    lead = str(escape(f"{base}{joiner}{_quoted(name)}="))
     items = []
     for value, count in counts:
-        label = _facet_label_html(value, name)
+        quoted, label = _facet_value_html(str(value), name)
         if value == chosen:
             clear = escape(url_with(**{name: None, "page": None}))
             items.append(f'<li class="active"><a href="{clear}">{label} ✕</a>')
         else:
-            items.append(f'<li><a href="{escape(to_value(value))}">{label}</a>')
+            items.append(f'<li><a href="{lead}{quoted}">{label}</a>')
         items.append(f' <span class="facet-count">{count}</span></li>\n')
     return Fragment("".join(items))
 
@@ -250,8 +244,9 @@ def facet_label(value: object, facet: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _facet_label_html(value: str, facet: str) -> str:
-    return escape(visible_text(facet_label(value, facet)))
+def _facet_value_html(value: str, facet: str) -> tuple[str, str]:
+    """A facet value quoted for its link's query string, and its label, both escaped."""
+    return str(escape(_quote(value))), str(escape(visible_text(facet_label(value, facet))))
 
 
 def visible_text(value: object) -> object:
