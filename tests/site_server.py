@@ -24,20 +24,24 @@ def free_port() -> int:
 
 @dataclass
 class ServedSite:
-    """A running ``halonotes serve``: its base URL, and its output once it has stopped."""
+    """A running ``halonotes serve``: its base URL and process id, and its output once it has
+    stopped."""
 
     url: str
+    pid: int = 0
     output: str = ""
 
 
 @contextmanager
-def running_server(data_dir: Path, port: int) -> Iterator[ServedSite]:
-    """Run ``halonotes serve`` on ``port`` until the block ends, then stop it with SIGTERM."""
+def running_server(data_dir: Path, port: int, *options: str) -> Iterator[ServedSite]:
+    """Run ``halonotes serve`` on ``port`` (with more command-line ``options``) until the block
+    ends, then stop it with SIGTERM."""
     halonotes = Path(sys.executable).with_name("halonotes")
-    command = [str(halonotes), "serve", "--port", str(port), "--data", str(data_dir)]
+    command = [str(halonotes), "serve", "--port", str(port), "--data", str(data_dir), *options]
     site = ServedSite(f"http://127.0.0.1:{port}/")
     with tempfile.TemporaryFile("w+") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True)
+        site.pid = process.pid
         try:
             deadline = time.monotonic() + 20
             while True:

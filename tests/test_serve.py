@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from click.testing import CliRunner
 from site_data import write_archive
@@ -30,6 +33,64 @@ def test_serve_runs_gunicorn_and_prints_the_url(tmp_path):
         else:
             raise AssertionError("an unknown ticket answered 200")
     assert f"Serving halonotes at http://127.0.0.1:{port}/" in site.output
+
+
+def connections_per_worker(server_pid: int, port: int) -> list[int]:
+    """How many established connections to ``port`` each worker of the server holds (Linux)."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            fields = row.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                established.add(fields[9])  # the socket's inode
+    counts = []
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    for worker in children:
+        held = 0
+        for fd in Path(f"/proc/{worker}/fd").iterdir():
+            target = os.readlink(fd)
+            held += target.startswith("socket:[") and target[8:-1] in established
+        counts.append(held)
+    return sorted(counts, reverse=True)
+
+
+def workers_ready(server_pid: int, data_dir: Path) -> bool:
+    """Whether the server has started its workers and each has opened the index (Linux)."""
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    index = str(data_dir.resolve())
+    return bool(children) and all(
+        any(os.readlink(fd).startswith(index) for fd in Path(f"/proc/{pid}/fd").iterdir())
+        for pid in children
+    )
+
+
+def test_connections_opened_together_spread_over_the_workers(tmp_path):
+    """A worker with every thread busy leaves new connections to the others: four keep-alive
+    connections must not all end up sharing one process while the other waits idle."""
+    write_archive(tmp_path)
+    port = free_port()
+    with running_server(tmp_path, port, "--workers", "2", "--threads", "1") as site:
+        deadline = time.monotonic() + 30
+        while not workers_ready(site.pid, tmp_path):
+            assert time.monotonic() < deadline, "the workers did not load the index"
+            time.sleep(0.1)
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
+        try:
+            # A new connection holds a thread until its request arrives (gunicorn waits up to
+            # 5 s for it), so each worker may take one; the rest wait for a free thread.
+            while sum(connections_per_worker(site.pid, port)) < 2:
+                assert time.monotonic() < deadline, "the workers took no connections"
+                time.sleep(0.05)
+            time.sleep(0.5)  # time for a worker to take more than its share, if it would
+            assert connections_per_worker(site.pid, port) == [1, 1]
+            for client in clients:
+                client.sendall(f"GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            for client in clients:
+                client.settimeout(10)
+                assert client.recv(64).startswith(b"HTTP/1.1 200")
+        finally:
+            for client in clients:
+                client.close()
 
 
 def test_serve_without_an_index_says_how_to_build_one(tmp_path):

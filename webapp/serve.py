@@ -114,7 +114,7 @@ def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Pa
         "bind": f"{shown_host}:{port}",
         "workers": workers,
         "threads": threads,
-        "worker_class": "gthread",
+        "worker_class": "webapp.worker.BalancedThreadWorker",
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
