@@ -77,12 +77,15 @@ def test_connections_opened_together_spread_over_the_workers(tmp_path):
         clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
         try:
             # A new connection holds a thread until its request arrives (gunicorn waits up to
-            # 5 s for it), so each worker may take one; the rest wait for a free thread.
-            while sum(connections_per_worker(site.pid, port)) < 2:
-                assert time.monotonic() < deadline, "the workers took no connections"
+            # 5 s for it), so each worker is busy after taking one and leaves the next to the
+            # other; a busy worker takes more only after a pause (the other may be busy too).
+            while sum(held := connections_per_worker(site.pid, port)) < 2:
+                assert time.monotonic() < deadline, f"connections per worker: {held}"
+                time.sleep(0.01)
+            assert held == [1, 1]
+            while sum(held := connections_per_worker(site.pid, port)) < 4:
+                assert time.monotonic() < deadline, f"connections per worker: {held}"
                 time.sleep(0.05)
-            time.sleep(0.5)  # time for a worker to take more than its share, if it would
-            assert connections_per_worker(site.pid, port) == [1, 1]
             for client in clients:
                 client.sendall(f"GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
             for client in clients:
