@@ -9,7 +9,8 @@ runs the site in one process under ``valgrind --tool=cachegrind`` twice: once up
 its warm-up (300 filtered searches), once with ``--requests`` more fresh filtered searches,
 the same URLs bench/load.py sends, through the whole WSGI app. The difference divided by the
 requests is the instructions one search page costs, start-up excluded. Hash randomisation is
-fixed, so the same code gives the same count run after run (to within 0.1 %). System calls and
+fixed, so the same code gives the same count run after run (to within 0.1 % with 300
+searches; with a few dozen, start-up noise shows). System calls and
 the kernel's work are not counted; bench/load.py measures those.
 
 Needs valgrind (Debian: ``apt-get install valgrind``); each run takes a minute or two.
