@@ -10,8 +10,8 @@ its warm-up (300 filtered searches), once with ``--requests`` more fresh filtere
 the same URLs bench/load.py sends, through the whole WSGI app. The difference divided by the
 requests is the instructions one search page costs, start-up excluded. Hash randomisation is
 fixed, so the same code gives the same count run after run (to within 0.1 % with 300
-searches; with a few dozen, start-up noise shows). System calls and
-the kernel's work are not counted; bench/load.py measures those.
+searches; with a few dozen, start-up noise shows). System calls and the kernel's work are not
+counted; bench/load.py measures those.
 
 Needs valgrind (Debian: ``apt-get install valgrind``); each run takes a minute or two.
 """
