@@ -35,6 +35,17 @@ def test_serve_runs_gunicorn_and_prints_the_url(tmp_path):
     assert f"Serving halonotes at http://127.0.0.1:{port}/" in site.output
 
 
+def open_files(pid: str) -> list[str]:
+    """What a process's file descriptors point at (Linux), skipping any closed meanwhile."""
+    targets = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            targets.append(os.readlink(fd))
+        except OSError:
+            continue
+    return targets
+
+
 def connections_per_worker(server_pid: int, port: int) -> list[int]:
     """How many established connections to ``port`` each worker of the server holds (Linux)."""
     established = set()
@@ -46,11 +57,8 @@ def connections_per_worker(server_pid: int, port: int) -> list[int]:
     counts = []
     children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
     for worker in children:
-        held = 0
-        for fd in Path(f"/proc/{worker}/fd").iterdir():
-            target = os.readlink(fd)
-            held += target.startswith("socket:[") and target[8:-1] in established
-        counts.append(held)
+        sockets = [target[8:-1] for target in open_files(worker) if target.startswith("socket:[")]
+        counts.append(sum(inode in established for inode in sockets))
     return sorted(counts, reverse=True)
 
 
@@ -59,8 +67,7 @@ def workers_ready(server_pid: int, data_dir: Path) -> bool:
     children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
     index = str(data_dir.resolve())
     return bool(children) and all(
-        any(os.readlink(fd).startswith(index) for fd in Path(f"/proc/{pid}/fd").iterdir())
-        for pid in children
+        any(target.startswith(index) for target in open_files(pid)) for pid in children
     )
 
 
