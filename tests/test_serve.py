@@ -35,6 +35,11 @@ def test_serve_runs_gunicorn_and_prints_the_url(tmp_path):
     assert f"Serving halonotes at http://127.0.0.1:{port}/" in site.output
 
 
+def worker_pids(server_pid: int) -> list[str]:
+    """The worker processes of a running server (Linux)."""
+    return Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+
+
 def open_files(pid: str) -> list[str]:
     """What a process's file descriptors point at (Linux), skipping any closed meanwhile."""
     targets = []
@@ -55,8 +60,7 @@ def connections_per_worker(server_pid: int, port: int) -> list[int]:
             if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
                 established.add(fields[9])  # the socket's inode
     counts = []
-    children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
-    for worker in children:
+    for worker in worker_pids(server_pid):
         sockets = [target[8:-1] for target in open_files(worker) if target.startswith("socket:[")]
         counts.append(sum(inode in established for inode in sockets))
     return sorted(counts, reverse=True)
@@ -64,7 +68,7 @@ def connections_per_worker(server_pid: int, port: int) -> list[int]:
 
 def workers_ready(server_pid: int, data_dir: Path) -> bool:
     """Whether the server has started its workers and each has opened the index (Linux)."""
-    children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    children = worker_pids(server_pid)
     index = str(data_dir.resolve())
     return bool(children) and all(
         any(target.startswith(index) for target in open_files(pid)) for pid in children

@@ -3,8 +3,8 @@
 Every worker process waits on the same listening socket, and the one awake first takes each
 connection clients open at once. Keep-alive connections then stay with that process for good:
 with 4 connections opened together on 4 workers, 6 starts in 10 put 3 or all 4 of them on one
-process, where they queued for its single interpreter lock while the other core idled, and
-every request on them took two to four times as long.
+process, where their requests queued for its single interpreter lock while the other core
+idled.
 
 This worker holds back from accepting for a moment while every one of its threads is busy,
 so a burst of connections goes to the workers with a thread free. It holds back for at most
