@@ -36,6 +36,7 @@ from crawler.parse_meta import (
 )
 from crawler.parse_posts import PostSpan, split_posts
 from crawler.records import Episode, Feature, timestamp_seconds
+from crawler.safe_text import safe_text
 from crawler.versions import find_versions, version_key
 
 SERIES_TITLE = "By the [run]Book: Episode {number}"
@@ -44,12 +45,6 @@ _CANONICAL = re.compile(
     re.I,
 )
 _HREF = re.compile(r"\b(?:href|content)=[\"']([^\"'<>]+)[\"']", re.I)
-# Characters no post means to show: C0/C1 controls other than whitespace (a NUL would also split
-# a ticket ID), bidi embeddings, overrides and isolates (they make text read backwards),
-# and stray byte-order marks. Zero-width joiners stay: emoji sequences use them.
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
-)
 _SAFE_VIDEO_SCHEMES = ("http://", "https://")
 
 
@@ -83,7 +78,7 @@ def parse_page(text: str, url: str) -> ParsedPage:
     Returns:
         A ParsedPage; a page with no episode post gives empty tuples.
     """
-    blocks = page_blocks(_INVISIBLE.sub("", text), url)
+    blocks = page_blocks(safe_text(text), url)
     episodes: list[Episode] = []
     features: list[Feature] = []
     for span in split_posts(blocks):
