@@ -14,9 +14,9 @@ from pathlib import Path
 import click
 
 from crawler.errors import HalonotesError
+from crawler.parse import canonical_url, parse_page
 from crawler.parse_encoding import UndecodableError, decode_page
 from crawler.parse_release_notes import parse_release_notes
-from crawler.parser import canonical_url, parse_page
 from crawler.records import Episode, Feature
 from crawler.report import NO_EPISODES, PageRow, RunReport, write_last_run
 from crawler.store import Store, default_data_dir

@@ -39,7 +39,7 @@ from twisted.internet.error import (
 )
 from twisted.web.client import ResponseFailed, ResponseNeverReceived
 
-from crawler.parser import parse_page
+from crawler.parse import parse_page
 from crawler.records import Episode, Feature
 from crawler.retry_after import RETRY_AFTER_MAX_SETTING, retry_after_seconds
 from crawler.state import content_hash

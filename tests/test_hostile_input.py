@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from hostile_data import BLOG, HOSTILE_DIR, hostile_pages, long_page, nested_page
 
-from crawler.parser import parse_page
+from crawler.parse import parse_page
 from crawler.store import Store
 from webapp.cli import cli
 

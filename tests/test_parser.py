@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crawler.parse import canonical_url, parse_page
+from crawler.parse.lines import flags_of, ticket_line, version_heading
 from crawler.parse_encoding import decode_page
-from crawler.parse_lines import flags_of, ticket_line, version_heading
-from crawler.parser import canonical_url, parse_page
 from crawler.sample_site import sample_site_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -10,16 +10,16 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urldefrag
 
-from crawler.parse_blocks import PARAGRAPH, Block, page_blocks
-from crawler.parse_features import FeatureDraft, merge_listings, read_body
-from crawler.parse_lines import (
+from crawler.parse.blocks import PARAGRAPH, Block, page_blocks
+from crawler.parse.features import FeatureDraft, merge_listings, read_body
+from crawler.parse.lines import (
     flags_of,
     id_tokens,
     section_heading,
     ticket_line,
     version_heading,
 )
-from crawler.parse_meta import (
+from crawler.parse.meta import (
     TITLE,
     author_of,
     date_of,
@@ -34,7 +34,7 @@ from crawler.parse_meta import (
     is_watch_line,
     post_link_number,
 )
-from crawler.parse_posts import PostSpan, split_posts
+from crawler.parse.posts import PostSpan, split_posts
 from crawler.records import Episode, Feature, timestamp_seconds
 from crawler.safe_text import safe_text
 from crawler.versions import find_versions, version_key

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from crawler.parse_blocks import BULLET, HEADING, Block
-from crawler.parse_lines import HIGHLIGHTS, section_heading, ticket_line, version_heading
-from crawler.parse_meta import is_more_posts_heading, is_share_line
+from crawler.parse.blocks import BULLET, HEADING, Block
+from crawler.parse.lines import HIGHLIGHTS, section_heading, ticket_line, version_heading
+from crawler.parse.meta import is_more_posts_heading, is_share_line
 
 
 @dataclass

@@ -6,7 +6,7 @@ import re
 
 from dateutil import parser as dateparser
 
-from crawler.parse_blocks import HEADING, Block
+from crawler.parse.blocks import HEADING, Block
 
 TITLE = "title"  # "By the [run]Book: Episode 19"
 INTRO = "intro"  # "Episode 22 of By the [run]Book covers ..."

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawler.parse_blocks import Block
-from crawler.parse_meta import INTRO, WATCH, date_of, episode_marker, is_byline_word, is_read_time
+from crawler.parse.blocks import Block
+from crawler.parse.meta import INTRO, WATCH, date_of, episode_marker, is_byline_word, is_read_time
 
 # How many header lines (date, read time, byline) may sit just above a post's title.
 _MAX_HEADER_LINES = 4
