@@ -118,22 +118,46 @@ def test_seed_000_gives_episodes_20_to_22_without_dates(seed_000):
 
 
 def test_seed_000_gives_its_two_ticket_features(seed_000):
-    features = {f.ticket_id: f for f in seed_000.features}
+    features = {f.ticket_id: f for f in seed_000.features if f.ticket_id}
     assert set(features) == {"1085470", "1085574"}
     assert features["1085470"].version == features["1085574"].version == "2.216"
     assert (features["1085470"].timestamp, features["1085470"].seconds) == ("49:41", 2981)
     assert features["1085574"].timestamp == "47:46"
-    assert {f.episode for f in seed_000.features} == {21}
+    assert {f.episode for f in features.values()} == {21}
     # The description glued after the timestamp is the summary, not part of the title.
     assert not features["1085470"].title.endswith("Halo")
     assert features["1085470"].summary
 
 
-def test_seed_000_keeps_descriptions_without_title_lines_as_notes(seed_000):
-    by_number = {e.episode: e for e in seed_000.episodes}
-    assert len(by_number[22].notes) > 40
-    assert len(by_number[20].notes) > 20
+def test_seed_000_descriptions_without_title_lines_become_features_without_an_id(seed_000):
+    by_number: dict[int, list] = {}
+    for feature in seed_000.features:
+        by_number.setdefault(feature.episode, []).append(feature)
+    untitled = {n: [f for f in fs if f.ticket_id is None] for n, fs in by_number.items()}
+    assert len(untitled[22]) > 40 and len(untitled[20]) > 20
+    assert all(f.key == f"ep{f.episode}:p{f.position}" for fs in untitled.values() for f in fs)
+    # Episode 22 covers one version, so its features carry it; episode 21 covers two: none.
+    assert {f.version for f in untitled[22]} == {"2.216"}
+    assert {f.version for f in untitled[21]} == {None}
     assert all(e.unparsed_ids == () for e in seed_000.episodes)
+
+
+def test_seed_000_keeps_every_paragraph_after_the_video_in_a_record(seed_000, seeds_dir):
+    text = _seed(seeds_dir, "000")
+    stored = " ".join(
+        " ".join([f.title, f.summary, *f.bullets]) for f in seed_000.features
+    ) + " ".join(n for e in seed_000.episodes for n in e.notes)
+    body = text[text.index("Watch Now: By the [run]Book: Episode 22") :].splitlines()[1:]
+    paragraphs = [line.strip() for line in body if line.strip() and "Watch Now" not in line]
+    for paragraph in paragraphs:
+        words = paragraph.split()
+        assert " ".join(words[:8]) in stored or paragraph.startswith("Episode 2"), paragraph
+
+
+def test_seed_000_episodes_are_reported_partial_and_seed_001_complete(seed_000, seed_001):
+    assert all(e.parse.startswith("partial: ") for e in seed_000.episodes)
+    assert all(e.parse == "complete" for e in seed_001.episodes)
+    assert {e.episode: e.ids_found for e in seed_001.episodes} == {19: 44, 18: 29, 17: 48}
 
 
 @pytest.mark.parametrize("prefix", ["002", "003", "004"])

@@ -1,8 +1,13 @@
-"""Reading a page into a flat list of blocks: headings, paragraphs and bullets, in page order.
+"""Stage 1, page -> blocks: headings, paragraphs, bullets and video players, in page order.
 
-HTML is read by element kind (h1-h6, p, li), never by class name, so any Webflow
-template works; text outside the usual elements still becomes blocks, which is the
-"main text of the page" fallback. A plain-text capture gives one block per non-empty line.
+HTML is read by element kind (h1-h6, p, li), never by a site's own class names, so any
+Webflow template works; text outside the usual elements still becomes blocks, which is the
+"main text of the page" fallback. Two Webflow conventions are read: blocks with the class
+``w-condition-invisible`` are never shown by a browser and are dropped, and an embedded
+player (a rich-text video figure's ``iframe``) becomes a VIDEO block carrying the video's
+link. A plain-text capture gives one block per non-empty line, so blank lines between
+paragraphs change nothing; Markdown marks (``#`` headings, ``-`` bullets, ``**bold**``,
+``[text](url)``) are read as what they mean.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from bs4 import ProcessingInstruction as BsProcessingInstruction
 HEADING = "heading"
 PARAGRAPH = "paragraph"
 BULLET = "bullet"
+VIDEO = "video"  # an embedded player: no text, one link to the video
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCK_TAGS = HEADING_TAGS | frozenset(
@@ -34,8 +40,18 @@ _HTML_SIGN = re.compile(
     r"<(?:!doctype|html|head|body|article|main|div|p|h[1-6]|ul|ol|li|br|span|a|strong)\b[^<>]*>",
     re.I,
 )
-_BULLET_MARK = re.compile(r"^(?:[•·▪◦●‣∙]|[-*–](?=\s))\s*")
+_BULLET_MARK = re.compile(r"^(?:[•·▪◦●‣∙]|[-*+–](?=\s))\s*")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_MARKDOWN_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_MARKDOWN_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*(https?://[^\s()]+)\s*\)")
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~&=])")
 _SPACE = re.compile(r"\s+")
+_NEVER_SHOWN_CLASS = "w-condition-invisible"
+_EMBED = re.compile(
+    r"^https?://(?:www\.)?(?:youtube(?:-nocookie)?\.com/embed/|player\.vimeo\.com/video/)"
+    r"([\w-]{6,20})",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -48,9 +64,9 @@ class Link:
 
 @dataclass(frozen=True)
 class Block:
-    """One heading, paragraph or bullet of a page."""
+    """One heading, paragraph, bullet or video player of a page."""
 
-    kind: str  # HEADING, PARAGRAPH or BULLET
+    kind: str  # HEADING, PARAGRAPH, BULLET or VIDEO
     text: str
     links: tuple[Link, ...] = ()
     article: int = -1  # which <article> element holds it (-1: none)
@@ -67,25 +83,39 @@ def clean(text: str) -> str:
 
 
 def text_blocks(text: str) -> list[Block]:
-    """One block per non-empty line of a plain-text capture; bullet marks make bullets."""
+    """One block per non-empty line of a plain-text or Markdown capture."""
     blocks = []
     for raw in text.splitlines():
         line = clean(raw)
         if not line:
             continue
-        mark = _BULLET_MARK.match(line)
+        kind = PARAGRAPH
+        mark = _BULLET_MARK.match(line) or _MARKDOWN_HEADING.match(line)
         if mark:
+            kind = BULLET if _BULLET_MARK.match(line) else HEADING
             line = line[mark.end() :].strip()
-            if line:
-                blocks.append(Block(BULLET, line))
-        else:
-            blocks.append(Block(PARAGRAPH, line))
+        links = tuple(Link(m.group(1), m.group(2)) for m in _MARKDOWN_LINK.finditer(line))
+        line = _MARKDOWN_EMPHASIS.sub(r"\1", _MARKDOWN_LINK.sub(r"\1", line))
+        line = _MARKDOWN_ESCAPE.sub(r"\1", line).strip()
+        if line:
+            blocks.append(Block(kind, line, links))
     return blocks
 
 
 def _hidden(tag: Tag) -> bool:
     style = (tag.get("style") or "").replace(" ", "").lower()
-    return tag.has_attr("hidden") or "display:none" in style
+    classes = tag.get("class") or ()
+    return tag.has_attr("hidden") or "display:none" in style or _NEVER_SHOWN_CLASS in classes
+
+
+def _player_link(tag: Tag) -> str | None:
+    """The watch URL of an embedded YouTube or Vimeo player, or None."""
+    match = _EMBED.match(str(tag.get("src") or "").strip())
+    if not match:
+        return None
+    if "vimeo" in match.group(0).lower():
+        return f"https://vimeo.com/{match.group(1)}"
+    return f"https://www.youtube.com/watch?v={match.group(1)}"
 
 
 class _Collector:
@@ -105,6 +135,9 @@ class _Collector:
             except ValueError:
                 return
             self.links.append(Link(clean(tag.get_text(" ")), target))
+
+    def add_player(self, href: str, article: int) -> None:
+        self.blocks.append(Block(VIDEO, "", (Link("", href),), article))
 
     def flush(self, kind: str, article: int) -> None:
         text = clean("".join(self.parts))
@@ -136,7 +169,15 @@ def html_blocks(html: str, base_url: str = "") -> list[Block]:
         if not isinstance(node, Tag):
             continue
         name = (node.name or "").lower()
-        if name in DROPPED_TAGS or _hidden(node):
+        if _hidden(node):
+            continue
+        if name == "iframe":
+            player = _player_link(node)
+            if player:
+                collector.flush(kind, article)
+                collector.add_player(player, article)
+            continue
+        if name in DROPPED_TAGS:
             continue
         if name == "br":
             collector.flush(kind, article)

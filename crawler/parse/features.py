@@ -1,17 +1,35 @@
-"""Reading a post body into features: title lines, their summary and bullets, and notes.
+"""Stage 4, body -> features: title lines, their summary and bullets, and the text between.
 
-A feature starts at a line carrying a ticket ID and owns the description and bullets
-that follow, up to the next feature line or heading. Text that belongs to no feature
-line (a capture that lost the title lines, boilerplate) becomes a note of the episode.
+A feature starts at a line carrying a ticket ID, wherever the post puts it (before or after
+its video, in any element), and owns the description and bullets that follow, up to the next
+feature line, heading or video line. Lines listed before the video are the post's highlights.
+A description paragraph that belongs to no feature line (a capture that lost its title lines)
+becomes a feature without a ticket ID, so every sentence of a post stays searchable; only
+calls to action, stray bullets and topic headings are kept as the episode's notes.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from crawler.parse.blocks import BULLET, HEADING, Block
+from crawler.parse.blocks import BULLET, HEADING, VIDEO, Block
 from crawler.parse.lines import HIGHLIGHTS, section_heading, ticket_line, version_heading
-from crawler.parse.meta import is_more_posts_heading, is_share_line
+from crawler.parse.meta import (
+    episode_marker,
+    is_call_to_action,
+    is_empty_list,
+    is_more_posts_heading,
+    is_read_post,
+    is_share_line,
+    is_watch_line,
+)
+
+# A title made from a paragraph is its first sentence, up to this many characters.
+_TITLE_CHARS = 160
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘'(])")
+_CLOSED = re.compile(r"[.!?:;)\]\"”’'…]\s*$")
+_PARTIAL_TIMESTAMP = re.compile(r"\d{1,2}:\d?")
 
 
 @dataclass
@@ -19,7 +37,7 @@ class FeatureDraft:
     """A feature while its post is being read."""
 
     title: str
-    ticket_id: str
+    ticket_id: str | None
     version: str | None
     timestamp: str | None
     highlighted: bool
@@ -28,9 +46,12 @@ class FeatureDraft:
     bullets: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     glued: bool = False  # the description came on the title line itself
+    cut_off: bool = False  # the capture ends inside this feature, mid-sentence
 
     @property
-    def key(self) -> tuple[str | None, str, str | None]:
+    def key(self) -> tuple:
+        if self.ticket_id is None:
+            return ("no id", self.order)  # never merged with another listing
         return (self.version, self.ticket_id, self.timestamp)
 
 
@@ -42,14 +63,38 @@ class BodyReading:
     notes: list[str] = field(default_factory=list)
 
 
+def is_feature_line(block: Block) -> bool:
+    """True for a feature's title line; an intro that mentions a ticket ID is no feature."""
+    return ticket_line(block.text) is not None and episode_marker(block) is None
+
+
+def paragraph_title(text: str) -> tuple[str, str]:
+    """Split a paragraph into a title (its first sentence) and the rest of its text."""
+    parts = _SENTENCE_END.split(text, maxsplit=1)
+    first = parts[0]
+    rest = parts[1] if len(parts) > 1 else ""
+    if len(first) <= _TITLE_CHARS:
+        return first, rest
+    cut = first[:_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:–— ")
+    return f"{cut}…", text
+
+
 def read_body(
-    blocks: tuple[Block, ...] | list[Block], *, default_version: str | None
+    blocks: tuple[Block, ...] | list[Block],
+    *,
+    default_version: str | None,
+    ends_cut: bool = False,
 ) -> BodyReading:
-    """Read a post body (the blocks after its intro) into feature drafts and notes."""
+    """Read a post body into feature drafts and notes.
+
+    ``ends_cut`` says the capture stops short inside this body, so a last line that stops
+    mid-sentence marks its feature as cut off.
+    """
     reading = BodyReading()
     current: FeatureDraft | None = None
     section_version: str | None = None
-    highlighted = False
+    highlighted = any(is_watch_line(b) or b.kind == VIDEO for b in blocks)
+    last_block = next((b for b in reversed(blocks) if b.text), None) if ends_cut else None
     for block in blocks:
         text = block.text
         if is_more_posts_heading(text):
@@ -57,6 +102,11 @@ def read_body(
         if is_share_line(text):
             if reading.features or reading.notes:
                 break  # the share row that closes the article; an author bio may follow
+            continue
+        if block.kind == VIDEO or is_watch_line(block):
+            current, highlighted = None, False  # what follows the video is the full list
+            continue
+        if is_empty_list(text) or is_read_post(text):
             continue
         section = section_heading(text)
         if section:
@@ -67,8 +117,11 @@ def read_body(
         if heading_version:
             current, section_version = None, heading_version
             continue
-        line = ticket_line(text)
+        line = ticket_line(text) if episode_marker(block) is None else None
         if line:
+            rest = line.rest
+            if block is last_block and _PARTIAL_TIMESTAMP.fullmatch(rest):
+                rest = ""  # a timestamp the capture cut off is no description
             current = FeatureDraft(
                 title=line.title,
                 ticket_id=line.ticket_id,
@@ -76,27 +129,42 @@ def read_body(
                 timestamp=line.timestamp,
                 highlighted=highlighted,
                 order=len(reading.features),
-                summary=[line.rest] if line.rest else [],
-                glued=bool(line.rest),
+                summary=[rest] if rest else [],
+                glued=bool(rest),
             )
             reading.features.append(current)
-            continue
-        if current is not None and block.kind == BULLET:
+        elif current is not None and block.kind == BULLET:
             current.bullets.append(text)
-            continue
-        if (
+        elif (
             current is not None
+            and current.ticket_id is not None
             and block.kind != HEADING
             and not current.glued
             and not current.bullets
         ):
             current.summary.append(text)
+        elif block.kind == HEADING or block.kind == BULLET or is_call_to_action(text):
+            # A topic heading, a bullet under no feature, or a pointer to another site:
+            # the episode's notes. A paragraph after a feature's bullets, or after a
+            # description that came on its title line, is not that feature's either.
+            current = None
+            reading.notes.append(text)
             continue
-        # A paragraph after a feature's bullets, or after a description that came on the
-        # title line, is not that feature's: captures lose title lines, and text whose
-        # feature is unknown must not be pinned on the wrong one. Bullets after it neither.
-        current = None
-        reading.notes.append(text)
+        else:
+            # A description whose title line is missing: a feature of its own, without an ID.
+            title, rest = paragraph_title(text)
+            current = FeatureDraft(
+                title=title,
+                ticket_id=None,
+                version=section_version or default_version,
+                timestamp=None,
+                highlighted=highlighted,
+                order=len(reading.features),
+                summary=[rest] if rest else [],
+            )
+            reading.features.append(current)
+        if block is last_block and current is not None and not _CLOSED.search(text):
+            current.cut_off = block.kind != BULLET
     return reading
 
 
@@ -112,6 +180,7 @@ def _merge_into(primary: FeatureDraft, other: FeatureDraft) -> None:
         if bullet not in primary.bullets:
             primary.bullets.append(bullet)
     primary.highlighted = primary.highlighted or other.highlighted
+    primary.cut_off = primary.cut_off or other.cut_off
     primary.order = min(primary.order, other.order)
 
 
@@ -136,7 +205,7 @@ def merge_listings(drafts: list[FeatureDraft]) -> list[FeatureDraft]:
 
     full_by_id: dict[str, FeatureDraft] = {}
     for leader in leaders:
-        if id(leader) in in_full_list:
+        if id(leader) in in_full_list and leader.ticket_id is not None:
             full_by_id.setdefault(leader.ticket_id, leader)
     result = []
     for leader in leaders:

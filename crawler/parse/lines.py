@@ -1,5 +1,9 @@
 """Field rules for one line of a post body: feature lines, version and section headings, flags.
 
+Ticket IDs are ASCII digits only (invisible characters are removed before any rule runs);
+an ID-looking token in other digits is still counted by ``id_tokens``, so a post holding one
+is reported as partial rather than storing an ID that links nowhere.
+
 Each helper reads one block's text and answers one question, so the shapes the series
 has used over time stay readable side by side.
 """
@@ -15,7 +19,9 @@ from crawler.versions import canonical_version
 HIGHLIGHTS = "highlights"
 FULL_LIST = "full list"
 
-_ANY_ID = re.compile(r"#\s?(\d{5,})(?!\d)|\(\s*#?(\d{5,})\s*\)")
+_TICKET_ID = re.compile(r"#\s?([0-9]{5,})(?![0-9])|\(\s*#?([0-9]{5,})\s*\)")
+# The same shapes in any script's digits: what a reader would take for a ticket ID.
+_ID_LIKE = re.compile(r"[#＃]\s?(\d{5,})(?!\d)|[(（]\s*[#＃]?(\d{5,})\s*[)）]")
 _VERSION_TAIL = re.compile(r"(?<![\w.$])(v?\d\.\d{1,3}(?:\.\d{1,4})?)\s*$", re.I)
 _TIMESTAMP_HEAD = re.compile(r"\s*[|,–—-]?\s*(\d{1,2}:[0-5]\d(?::[0-5]\d)?)(?![\d:])")
 _SEPARATORS = " \t|,:–—-·"
@@ -61,7 +67,7 @@ def ticket_line(text: str) -> FeatureLine | None:
     ``Title | v2.212 #1003085 | 25:29``, ``Title #1003085 description`` and
     ``Title (998146) description`` all give a title, the ticket ID and what the line states.
     """
-    match = _ANY_ID.search(text)
+    match = _TICKET_ID.search(text)
     if not match:
         return None
     ticket_id = match.group(1) or match.group(2)
@@ -114,5 +120,5 @@ def flags_of(lines: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def id_tokens(text: str) -> list[tuple[str, str]]:
-    """Every ID-looking token (``#1085470`` or ``(998146)``) as (token as written, digits)."""
-    return [(m.group(0), m.group(1) or m.group(2)) for m in _ANY_ID.finditer(text)]
+    """Every ID-looking token (``#1085470`` or ``(998146)``, in any digits) as (token, digits)."""
+    return [(m.group(0), m.group(1) or m.group(2)) for m in _ID_LIKE.finditer(text)]

@@ -1,7 +1,9 @@
-"""The parser: one captured page (HTML or plain text) in, episode and feature records out.
+"""Stage 5, the page: a captured page (HTML or plain text) in, episode and feature records out.
 
 ``parse_page`` is a pure function of the page text and its URL: no I/O, no clock, and
-no input makes it raise. The crawler and ``halonotes import`` both call it.
+no input makes it raise. The crawler and ``halonotes import`` both call it. Each episode
+carries its parse health: how many ID tokens the post holds, and why it is partial when an
+ID found no feature, most of its text has no title line, or the capture ends mid-sentence.
 """
 
 from __future__ import annotations
@@ -10,62 +12,31 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urldefrag
 
-from crawler.parse.blocks import PARAGRAPH, Block, page_blocks
-from crawler.parse.features import FeatureDraft, merge_listings, read_body
-from crawler.parse.lines import (
-    flags_of,
-    id_tokens,
-    section_heading,
-    ticket_line,
-    version_heading,
-)
-from crawler.parse.meta import (
-    TITLE,
-    author_of,
-    date_of,
-    episode_marker,
-    hosts_of,
-    is_byline_word,
-    is_name,
-    is_read_post,
-    is_read_time,
-    is_share_line,
-    is_video_link,
-    is_watch_line,
-    post_link_number,
-)
+from crawler.parse.blocks import Block, page_blocks
+from crawler.parse.features import BodyReading, FeatureDraft, merge_listings, read_body
+from crawler.parse.header import is_chrome, read_header
+from crawler.parse.lines import flags_of, id_tokens
+from crawler.parse.meta import post_link_number
 from crawler.parse.posts import PostSpan, split_posts
-from crawler.records import Episode, Feature, timestamp_seconds
+from crawler.records import COMPLETE, Episode, Feature, timestamp_seconds
 from crawler.safe_text import safe_text
-from crawler.versions import find_versions, version_key
+from crawler.versions import version_key
 
 SERIES_TITLE = "By the [run]Book: Episode {number}"
 _CANONICAL = re.compile(
     r"<link\b[^>]*\brel=[\"']?canonical[\"']?[^>]*>|<meta\b[^>]*\bproperty=[\"']og:url[\"'][^>]*>",
     re.I,
 )
+_CLOSING_TAG = re.compile(r"</(?:html|body)\s*>\s*$", re.I)
 _HREF = re.compile(r"\b(?:href|content)=[\"']([^\"'<>]+)[\"']", re.I)
-_SAFE_VIDEO_SCHEMES = ("http://", "https://")
 
 
 @dataclass(frozen=True)
 class ParsedPage:
-    """What one page gave: its episodes and their features (unparsed IDs live on each Episode)."""
+    """What one page gave: its episodes and their features (parse health lives on each Episode)."""
 
     episodes: tuple[Episode, ...]
     features: tuple[Feature, ...]
-
-
-@dataclass
-class _Header:
-    """What a post says before its feature list."""
-
-    title: str | None = None
-    date: str | None = None
-    author: str | None = None
-    video_url: str | None = None
-    intro: list[str] | None = None
-    teaser: list[str] | None = None
 
 
 def parse_page(text: str, url: str) -> ParsedPage:
@@ -79,14 +50,23 @@ def parse_page(text: str, url: str) -> ParsedPage:
         A ParsedPage; a page with no episode post gives empty tuples.
     """
     blocks = page_blocks(safe_text(text), url)
+    spans = split_posts(blocks, own_number=post_link_number(urldefrag(url)[0]))
+    cut = _cut_off(text)
     episodes: list[Episode] = []
     features: list[Feature] = []
-    for span in split_posts(blocks):
-        read = _read_post(span, url)
+    for span in spans:
+        ends_cut = cut and bool(blocks) and span.blocks[-1:] == (blocks[-1],)
+        read = _read_post(span, url, ends_cut=ends_cut)
         if read is not None:
             episodes.append(read[0])
             features.extend(read[1])
     return ParsedPage(tuple(episodes), tuple(features))
+
+
+def _cut_off(text: str) -> bool:
+    """True when the capture stops short: no final line break and no closing HTML tag."""
+    tail = text[-200:].rstrip(" \t")
+    return bool(tail) and not tail.endswith(("\n", "\r")) and not _CLOSING_TAG.search(tail)
 
 
 def canonical_url(html: str) -> str | None:
@@ -95,79 +75,6 @@ def canonical_url(html: str) -> str | None:
         href = _HREF.search(tag.group(0))
         if href and href.group(1).startswith(("http://", "https://")):
             return href.group(1).strip()
-    return None
-
-
-def _split_header(blocks: tuple[Block, ...]) -> tuple[list[Block], Block | None, list[Block]]:
-    """Split a post into its header and intro, its "Watch Now" line, and its body."""
-    for index, block in enumerate(blocks):
-        if is_watch_line(block):
-            return list(blocks[:index]), block, list(blocks[index + 1 :])
-    # No "Watch Now": the intro is the first plain paragraph, unless features start first.
-    for index, block in enumerate(blocks):
-        text = block.text
-        if ticket_line(text) or section_heading(text) or version_heading(text):
-            return list(blocks[:index]), None, list(blocks[index:])
-        if block.kind == PARAGRAPH and not _is_header_text(block) and not episode_marker(block):
-            return list(blocks[: index + 1]), None, list(blocks[index + 1 :])
-    return list(blocks), None, []
-
-
-def _is_header_text(block: Block) -> bool:
-    text = block.text
-    return (
-        bool(date_of(text))
-        or is_read_time(text)
-        or is_byline_word(text)
-        or is_share_line(text)
-        or text in {"•", "|"}
-    )
-
-
-def _read_header(blocks: list[Block], watch: Block | None) -> _Header:
-    header = _Header(intro=[], teaser=[])
-    expect_author = False
-    for block in blocks:
-        text = block.text
-        marker = episode_marker(block)
-        if marker and marker[0] == TITLE and header.title is None:
-            header.title = text
-        elif expect_author and is_name(text):
-            header.author = header.author or text
-        elif date_of(text) and header.date is None:
-            header.date = date_of(text)
-        elif is_byline_word(text):
-            expect_author = True
-            continue
-        elif author_of(text) and not header.intro:
-            header.author = header.author or author_of(text)
-        elif is_read_post(text):
-            # A post card: the text above "Read post" is the card's teaser, not the intro.
-            header.teaser.extend(header.intro)
-            header.intro = []
-        elif not (is_read_time(text) or is_share_line(text) or text in {"•", "|"}):
-            header.intro.append(text)
-        expect_author = False
-    if watch is not None:
-        header.video_url = _video_link(watch, blocks)
-        marker = episode_marker(watch)
-        if header.title is None and marker:
-            header.title = re.sub(r"^\s*watch(?:\s+now)?\s*[:|–—-]?\s*", "", watch.text, flags=re.I)
-    return header
-
-
-def _web_link(href: str) -> bool:
-    # A "Watch Now" link is shown and followed as is: only http(s) may become one.
-    return href.strip().lower().startswith(_SAFE_VIDEO_SCHEMES)
-
-
-def _video_link(watch: Block, blocks: list[Block]) -> str | None:
-    for link in watch.links:
-        return link.href if _web_link(link.href) else None
-    for block in blocks:
-        for link in block.links:
-            if is_video_link(link.href) and _web_link(link.href):
-                return link.href
     return None
 
 
@@ -183,31 +90,23 @@ def _episode_url(number: int, page_url: str, blocks: tuple[Block, ...]) -> str:
     return f"{page}#episode-{number}"
 
 
-def _read_post(span: PostSpan, page_url: str) -> tuple[Episode, list[Feature]] | None:
+def _read_post(
+    span: PostSpan, page_url: str, *, ends_cut: bool
+) -> tuple[Episode, list[Feature]] | None:
     """Read one post span into its episode and features; None when it is only a link card."""
-    header_blocks, watch, body = _split_header(span.blocks)
-    header = _read_header(header_blocks, watch)
-    intro_text = " ".join(header.intro + header.teaser)
-    intro_versions = find_versions(intro_text)
-    default_version = intro_versions[0] if len(intro_versions) == 1 else None
-    reading = read_body(body, default_version=default_version)
+    header, body = read_header(span.blocks)
+    default_version = header.versions[0] if len(header.versions) == 1 else None
+    reading = read_body(body, default_version=default_version, ends_cut=ends_cut)
     drafts = merge_listings(reading.features)
-    if not (watch is not None or span.has_intro or drafts):
+    if not (header.has_video or span.has_intro or span.own_page or drafts):
         return None  # a "recent posts" card: no post text to read
 
     number = span.number
     url = _episode_url(number, page_url, span.blocks)
     features = [_feature(draft, number, url, position) for position, draft in enumerate(drafts)]
-
-    parsed_ids = {draft.ticket_id for draft in drafts}
-    unparsed: list[str] = []
-    for block in span.blocks:
-        for token, digits in id_tokens(block.text):
-            if digits not in parsed_ids and token not in unparsed:
-                unparsed.append(token)
-
-    versions = set(intro_versions) | {f.version for f in features if f.version}
-    notes = (header.teaser if header.intro else []) + reading.notes
+    ids_found, unparsed = _id_tokens(span.blocks, {d.ticket_id for d in drafts})
+    versions = set(header.versions) | {f.version for f in features if f.version}
+    notes = (header.teaser if header.intro else ()) + tuple(reading.notes)
     episode = Episode(
         episode=number,
         title=header.title or SERIES_TITLE.format(number=number),
@@ -215,13 +114,51 @@ def _read_post(span: PostSpan, page_url: str) -> tuple[Episode, list[Feature]] |
         date=header.date,
         video_url=header.video_url,
         versions=tuple(sorted(versions, key=version_key)),
-        hosts=hosts_of(intro_text),
+        hosts=header.hosts,
         author=header.author,
-        summary="\n\n".join(header.intro or header.teaser),
-        notes=tuple(notes),
+        summary=header.summary,
+        notes=notes,
         unparsed_ids=tuple(unparsed),
+        ids_found=ids_found,
+        parse=_health(reading, drafts, unparsed),
     )
     return episode, features
+
+
+def _id_tokens(blocks: tuple[Block, ...], placed: set[str | None]) -> tuple[int, list[str]]:
+    """How many distinct ID tokens the post holds, and those that ended in no feature."""
+    found: set[str] = set()
+    unparsed: list[str] = []
+    for block in blocks:
+        for token, digits in id_tokens(block.text):
+            found.add(digits)
+            if digits not in placed and token not in unparsed:
+                unparsed.append(token)
+    return len(found), unparsed
+
+
+def _health(reading: BodyReading, drafts: list[FeatureDraft], unparsed: list[str]) -> str:
+    """COMPLETE, or "partial: " and why the records may not hold all the post says."""
+    reasons = []
+    if unparsed:
+        reasons.append(
+            f"{_count(len(unparsed), 'ID token')} in no feature ({', '.join(unparsed[:3])})"
+        )
+    untitled = sum(1 for d in drafts if d.ticket_id is None)
+    if untitled and untitled >= sum(1 for d in drafts if d.ticket_id is not None):
+        reasons.append(f"{untitled} of {_count(len(drafts), 'feature')} without a title line")
+    if not drafts:
+        reasons.append("no features")
+    if any(d.cut_off for d in drafts):
+        reasons.append("the text ends mid-sentence")
+    substantive_notes = [n for n in reading.notes if not is_chrome(n)]
+    if len(substantive_notes) > max(3, len(drafts)):
+        reasons.append(f"{_count(len(substantive_notes), 'paragraph')} kept only as notes")
+    return "partial: " + "; ".join(reasons) if reasons else COMPLETE
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _feature(draft: FeatureDraft, episode: int, url: str, position: int) -> Feature:
@@ -239,4 +176,5 @@ def _feature(draft: FeatureDraft, episode: int, url: str, position: int) -> Feat
         flags=flags_of(draft.bullets),
         highlighted=draft.highlighted,
         position=position,
+        cut_off=draft.cut_off,
     )

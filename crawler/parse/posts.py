@@ -1,8 +1,10 @@
-"""Splitting a page's blocks into episode posts.
+"""Stage 2, blocks -> posts: one span of blocks per episode post on a page.
 
 A page can carry several posts: the article the page is about, then more posts below it.
 Each episode post is found by its markers (its title line, an intro that names it, its
-"Watch Now" line) and runs until the next post starts. Text before the first episode
+"Watch Now" line) and runs until the next post starts; the byline, date, read time and
+category labels just above its first marker are its own. A page at an episode's own URL
+whose text names no episode number is that episode's post. Text before the first episode
 post belongs to no episode.
 """
 
@@ -11,10 +13,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crawler.parse.blocks import Block
-from crawler.parse.meta import INTRO, WATCH, date_of, episode_marker, is_byline_word, is_read_time
+from crawler.parse.meta import (
+    INTRO,
+    WATCH,
+    date_of,
+    episode_marker,
+    is_byline_word,
+    is_label,
+    is_more_posts_heading,
+    is_name,
+    is_read_time,
+    is_share_line,
+)
 
-# How many header lines (date, read time, byline) may sit just above a post's title.
-_MAX_HEADER_LINES = 4
+# How many header lines (byline, date, read time, category labels) may sit above a post's title.
+_MAX_HEADER_LINES = 10
 
 
 @dataclass(frozen=True)
@@ -24,15 +37,37 @@ class PostSpan:
     number: int
     blocks: tuple[Block, ...]
     has_intro: bool  # the post has an intro that names the episode
+    own_page: bool = False  # the page's URL is this episode's post
 
 
-def _is_header_line(block: Block) -> bool:
+def _is_byline_line(block: Block) -> bool:
     text = block.text
     return bool(date_of(text)) or is_read_time(text) or is_byline_word(text) or text in {"•", "|"}
 
 
-def split_posts(blocks: list[Block]) -> list[PostSpan]:
-    """Find the episode posts among a page's blocks, in page order, one span per episode number."""
+def _header_start(blocks: list[Block], start: int, claimed: set[int]) -> int:
+    """Where a post's header begins: the topmost byline line just above ``start``.
+
+    Labels and names count only between byline lines and the post, so the last lines of
+    the article above are never taken for a category.
+    """
+    top = start
+    index = start
+    while index > 0 and start - index < _MAX_HEADER_LINES and index - 1 not in claimed:
+        block = blocks[index - 1]
+        if _is_byline_line(block):
+            top = index - 1
+        elif not (is_label(block.text) or is_name(block.text) or is_share_line(block.text)):
+            break
+        index -= 1
+    return top
+
+
+def split_posts(blocks: list[Block], own_number: int | None = None) -> list[PostSpan]:
+    """Find the episode posts among a page's blocks, in page order, one span per episode number.
+
+    ``own_number`` is the episode number the page's URL names, if any.
+    """
     starts: dict[int, int] = {}
     markers: dict[int, list[tuple[int, str]]] = {}
     for index, block in enumerate(blocks):
@@ -46,18 +81,16 @@ def split_posts(blocks: list[Block]) -> list[PostSpan]:
         starts[number] = min(starts.get(number, start), start)
         markers.setdefault(number, []).append((index, kind))
 
+    if own_number is not None and own_number not in starts:
+        # The post names no number: it is the page's own post, above any other post's card.
+        end = min([*starts.values(), _more_posts_index(blocks)])
+        if end > 0:
+            starts[own_number] = 0
+            markers[own_number] = []
+
     claimed = set(starts.values())
     for number, start in list(starts.items()):
-        steps = 0
-        while (
-            start > 0
-            and steps < _MAX_HEADER_LINES
-            and start - 1 not in claimed
-            and _is_header_line(blocks[start - 1])
-        ):
-            start -= 1
-            steps += 1
-        starts[number] = start
+        starts[number] = _header_start(blocks, start, claimed)
 
     ordered = sorted(starts.items(), key=lambda item: item[1])
     spans = []
@@ -71,9 +104,18 @@ def split_posts(blocks: list[Block]) -> list[PostSpan]:
                 number=number,
                 blocks=tuple(blocks[start:end]),
                 has_intro=INTRO in kinds,
+                own_page=number == own_number,
             )
         )
     return spans
+
+
+def _more_posts_index(blocks: list[Block]) -> int:
+    """The index of the "more posts" heading above other posts' cards, else the page's end."""
+    for index, block in enumerate(blocks):
+        if is_more_posts_heading(block.text):
+            return index
+    return len(blocks)
 
 
 def _article_end(blocks: list[Block], marker_indexes: list[int], end: int) -> int:
