@@ -164,7 +164,7 @@ def read_body(
             )
             reading.features.append(current)
         if block is last_block and current is not None and not _CLOSED.search(text):
-            current.cut_off = block.kind != BULLET
+            current.cut_off = bool(line) or block.kind != BULLET  # bullets end unpunctuated
     return reading
 
 

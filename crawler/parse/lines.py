@@ -25,6 +25,7 @@ _ID_LIKE = re.compile(r"[#＃]\s?(\d{5,})(?!\d)|[(（]\s*[#＃]?(\d{5,})\s*[)）
 _VERSION_TAIL = re.compile(r"(?<![\w.$])(v?\d\.\d{1,3}(?:\.\d{1,4})?)\s*$", re.I)
 _TIMESTAMP_HEAD = re.compile(r"\s*[|,–—-]?\s*(\d{1,2}:[0-5]\d(?::[0-5]\d)?)(?![\d:])")
 _SEPARATORS = " \t|,:–—-·"
+_LIST_MARKS = "·•▪◦●‣∙ "
 _VERSION_HEADING = re.compile(
     r"(?:halo(?:psa)?\s+)?(?:version\s*|v)?(\d\.\d{1,3}(?:\.\d{1,4})?)"
     r"(?:\s+(?:new\s+)?(?:features?|updates?|changes|release(?:\s+notes)?|highlights|items))?"
@@ -72,7 +73,7 @@ def ticket_line(text: str) -> FeatureLine | None:
         return None
     ticket_id = match.group(1) or match.group(2)
     prefix, version = _split_version(text[: match.start()].rstrip(_SEPARATORS))
-    title = prefix.strip().rstrip(_SEPARATORS + "(").strip()
+    title = prefix.strip().rstrip(_SEPARATORS + "(").lstrip(_LIST_MARKS).strip()
     suffix = text[match.end() :]
     timestamp = None
     stamp = _TIMESTAMP_HEAD.match(suffix)

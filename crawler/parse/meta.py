@@ -50,12 +50,12 @@ _NAME = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}")
 _READ_POST = re.compile(r"read\s+(?:the\s+)?(?:full\s+)?(?:post|more|article)\s*[→>»]?", re.I)
 _HOST_NAME = r"[A-Z][^\W\d_A-Z]{1,14}(?:['’-][A-Z]?[^\W\d_A-Z]{1,14})?"
 # Two or more capitalised names joined by "and" before a lower-case verb ("Connor and Robbie
-# continue…", "with Mendy and Connor unpacking…"), at a sentence or clause start or after
-# "with", "as", "hosts", "by".
+# continue…", "with Mendy and Connor unpacking…"); not before a plural noun ("Billing and
+# Quotes updates").
 _HOSTS = re.compile(
-    r"(?:^|[.!?;:,(—–]\s*|\s[-–—]\s+|\b(?:with|as|hosts?|by|from|and)\s+)"
-    rf"((?:{_HOST_NAME},\s+)*{_HOST_NAME},?\s+(?:and|&)\s+{_HOST_NAME})"
-    r"(?=\s+[a-z]|\s*[.,;:!?)]|$)"
+    rf"(?<![\w'’\]-])((?:{_HOST_NAME},\s+)*{_HOST_NAME},?\s+(?:and|&)\s+{_HOST_NAME})"
+    r"(?=\s+(?!(?:updates|improvements|changes|features|enhancements|settings|fixes|options)\b)"
+    r"[a-z]|\s*[.,;:!?)]|$)"
 )
 # Capitalised words that start a clause but name no host.
 _NOT_HOSTS = frozenset(

@@ -19,6 +19,7 @@ from crawler.parse.meta import (
     date_of,
     episode_marker,
     is_byline_word,
+    is_empty_list,
     is_label,
     is_more_posts_heading,
     is_name,
@@ -57,7 +58,12 @@ def _header_start(blocks: list[Block], start: int, claimed: set[int]) -> int:
         block = blocks[index - 1]
         if _is_byline_line(block):
             top = index - 1
-        elif not (is_label(block.text) or is_name(block.text) or is_share_line(block.text)):
+        elif not (
+            is_label(block.text)
+            or is_name(block.text)
+            or is_share_line(block.text)
+            or is_empty_list(block.text)
+        ):
             break
         index -= 1
     return top
@@ -87,6 +93,16 @@ def split_posts(blocks: list[Block], own_number: int | None = None) -> list[Post
         if end > 0:
             starts[own_number] = 0
             markers[own_number] = []
+
+    own_kinds = {kind for _, kind in markers.get(own_number, ())}
+    if (
+        own_number in starts
+        and not own_kinds - {WATCH}
+        and min(starts.values()) == starts[own_number]
+    ):
+        # The page's own post, named only by its video line: its header and any
+        # highlights listed above the video are its own too.
+        starts[own_number] = 0
 
     claimed = set(starts.values())
     for number, start in list(starts.items()):

@@ -347,3 +347,65 @@ def test_parse_page_never_raises_on_html(html):
     parsed = parse_page(html, PAGE_URL)
     numbers = {e.episode for e in parsed.episodes}
     assert all(f.episode in numbers for f in parsed.features)
+
+
+# --- renditions, cut-off captures and invisible characters ------------------------------
+
+
+def _records(parsed) -> list[dict]:
+    return [e.to_dict() for e in parsed.episodes] + [f.to_dict() for f in parsed.features]
+
+
+def test_two_renditions_of_one_post_give_identical_records():
+    capture = (FIXTURES / "byline_first_capture.txt").read_text(encoding="utf-8")
+    single = "\n".join(line for line in capture.splitlines() if line.strip()) + "\n"
+    assert single != capture
+    assert _records(parse_page(single, PAGE_URL)) == _records(parse_page(capture, PAGE_URL))
+
+
+def test_a_capture_cut_off_mid_word_keeps_its_last_feature_marked_cut_off():
+    capture = (FIXTURES / "byline_first_capture.txt").read_text(encoding="utf-8")
+    cut = capture[: capture.index("Visitors get a slip with their place in line.\n\n  •") + 22]
+    whole = {f.ticket_id: f for f in parse_page(capture, PAGE_URL).features}
+    parsed = parse_page(cut, PAGE_URL)
+    features = {f.ticket_id: f for f in parsed.features}
+    assert set(features) == set(whole)
+    last = features["5100317"]
+    # The cut full-list entry leads; the highlight listed before the video adds its text.
+    assert last.cut_off and last.summary.startswith("Visitors get a slip wi\n\n")
+    assert not any(f.cut_off for f in whole.values())
+    assert parsed.episodes[0].parse == "partial: the text ends mid-sentence"
+
+
+def test_an_id_split_by_a_zero_width_character_is_still_read():
+    page = (
+        "By the [run]Book: Episode 63\nWatch Now: By the [run]Book: Episode 63\n"
+        "Queue alerts go quiet at night | v2.254 #51\u200b00\u200d512 | 8:01\nAlerts wait.\n"
+    )
+    parsed = parse_page(page, PAGE_URL)
+    assert [f.ticket_id for f in parsed.features] == ["5100512"]
+    assert parsed.episodes[0].parse == "complete" and parsed.episodes[0].ids_found == 1
+
+
+@pytest.mark.parametrize("digits", ["\u0665\u0661\u0660\u0660\u0665\u0662\u0663", "５１００５２３"])
+def test_an_id_in_other_digits_is_no_ticket_and_makes_the_post_partial(digits):
+    page = (
+        "By the [run]Book: Episode 64\nWatch Now: By the [run]Book: Episode 64\n"
+        "Ticket merge keeps tags | v2.254 #5100520 | 2:00\nTags survive.\n"
+        f"Portal logo per client | v2.254 #{digits} | 5:00\nEach client shows its logo.\n"
+    )
+    parsed = parse_page(page, PAGE_URL)
+    assert all(f.ticket_id is None or f.ticket_id.isascii() for f in parsed.features)
+    assert [f.ticket_id for f in parsed.features if f.ticket_id] == ["5100520"]
+    (episode,) = parsed.episodes
+    assert episode.unparsed_ids == (f"#{digits}",)
+    assert episode.parse.startswith("partial: 1 ID token in no feature")
+
+
+def test_webflow_chrome_is_never_a_note_or_a_title():
+    parsed = parse_page((FIXTURES / "webflow_player_page.html").read_text(encoding="utf-8"), "")
+    texts = [e.title for e in parsed.episodes] + [n for e in parsed.episodes for n in e.notes]
+    texts += [f.title for f in parsed.features]
+    for chrome in ("No items found.", "Share this post", "Billing", "By the [run]Book"):
+        assert chrome not in texts
+    assert "5100999" not in str(_records(parsed))  # the w-condition-invisible block
