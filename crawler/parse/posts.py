@@ -112,6 +112,7 @@ def split_posts(blocks: list[Block], own_number: int | None = None) -> list[Post
     spans = []
     for position, (number, start) in enumerate(ordered):
         end = ordered[position + 1][1] if position + 1 < len(ordered) else len(blocks)
+        end = _more_posts_index(blocks, start, end)
         marker_indexes = [index for index, _ in markers[number] if start <= index < end]
         end = _article_end(blocks, marker_indexes, end)
         kinds = {kind for index, kind in markers[number] if start <= index < end}
@@ -126,12 +127,14 @@ def split_posts(blocks: list[Block], own_number: int | None = None) -> list[Post
     return spans
 
 
-def _more_posts_index(blocks: list[Block]) -> int:
-    """The index of the "more posts" heading above other posts' cards, else the page's end."""
-    for index, block in enumerate(blocks):
-        if is_more_posts_heading(block.text):
+def _more_posts_index(blocks: list[Block], start: int = 0, end: int | None = None) -> int:
+    """The first "more posts" heading (above other posts' cards) in ``blocks[start:end]``,
+    else ``end``."""
+    end = len(blocks) if end is None else end
+    for index in range(start, end):
+        if is_more_posts_heading(blocks[index].text):
             return index
-    return len(blocks)
+    return end
 
 
 def _article_end(blocks: list[Block], marker_indexes: list[int], end: int) -> int:
