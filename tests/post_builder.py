@@ -24,7 +24,9 @@ MIDDLE = "video line in the middle"
 MENTIONS_HEADING = "important mentions heading after the video"
 LAYOUTS = (AFTER_VIDEO, HIGHLIGHTS_FIRST, ONLY_BEFORE, NO_VIDEO, MIDDLE, MENTIONS_HEADING)
 PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED = "pipe", "hash", "hash glued", "paren", "paren glued"
-SHAPES = (PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED)
+SPLIT = "title above a `v2.250 #ID | 4:12` line"
+SHAPES = (PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED, SPLIT)
+TIMED_SHAPES = (PIPE, SPLIT)
 TEXT, P_STRONG, H3, H4, LI = "text capture", "p/strong", "h3", "h4", "li"
 ELEMENTS = (TEXT, P_STRONG, H3, H4, LI)
 
@@ -72,6 +74,10 @@ _BULLETS = (
     "✅ Worth switching on straight away",
     "🚀 A large time saver for billing",
 )
+_WHYS = (
+    "Why it matters: fewer tickets bounce between teams.",
+    "Why it matters: finance sees the change on the next run.",
+)
 _CATEGORIES = ("By the [run]Book", "HaloPSA", "Automation", "Podcast")
 
 
@@ -85,6 +91,7 @@ class FeaturePlan:
     timestamp: str
     summary: str
     bullets: tuple[str, ...]
+    why: str | None = None  # a "Why it matters: …" paragraph after the bullets
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,8 @@ class PostPlan:
     blank_lines: bool
     cut_off: bool  # the capture ends mid-word inside the last feature's summary
     embedded_player: bool  # HTML only: the video is a player, not a "Watch Now" link
+    chapters: bool  # a list of video chapters after the intro
+    extras: bool  # an author bio (HTML: outside the rich text) and another post's card
 
     @property
     def url(self) -> str:
@@ -122,12 +131,16 @@ class PostPlan:
 
     def expected_version(self, feature: FeaturePlan) -> str | None:
         """The version the parser may know: from the line, a sub-heading, or a one-version post."""
-        if self.shape == PIPE or self.sub_headings or len(self.versions) == 1:
+        if self.shape in TIMED_SHAPES or self.sub_headings or len(self.versions) == 1:
             return feature.version
         return None
 
     def expected_timestamp(self, feature: FeaturePlan) -> str | None:
-        return feature.timestamp if self.shape == PIPE else None
+        return feature.timestamp if self.shape in TIMED_SHAPES else None
+
+    def expected_summary(self, feature: FeaturePlan) -> str:
+        """The summary of a feature that is not cut off: its paragraph, then its "why"."""
+        return "\n\n".join(filter(None, [feature.summary, feature.why]))
 
     def expected_highlighted(self) -> set[str]:
         """Ticket IDs listed before the video or under an "Important Mentions" heading."""
@@ -152,6 +165,8 @@ class PostPlan:
 
 def _line(plan: PostPlan, feature: FeaturePlan) -> tuple[str, str | None]:
     """A feature's title line, and its description when the shape glues it on."""
+    if plan.shape == SPLIT:
+        return f"v{feature.version} #{feature.ticket_id} | {feature.timestamp}", None
     if plan.shape == PIPE:
         return (
             f"{feature.title} | v{feature.version} #{feature.ticket_id} | {feature.timestamp}",
@@ -201,6 +216,9 @@ def _parts(plan: PostPlan) -> list[tuple[str, str]]:
         parts += [("line", category) for category in _CATEGORIES[: 2 + plan.number % 3]]
         parts.append(("line", "No items found."))
     parts += [("para", text) for text in _intro(plan)]
+    if plan.chapters:
+        parts.append(("heading", "Chapters"))
+        parts += [("para", f"{f.timestamp} – {f.title}") for f in plan.features[:3]]
 
     def listing(features: tuple[FeaturePlan, ...]) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
@@ -227,16 +245,25 @@ def _parts(plan: PostPlan) -> list[tuple[str, str]]:
     else:  # MENTIONS_HEADING
         parts += video + [("heading", "Important Mentions")] + listing(head)
         parts += [("heading", "Full Feature List")] + listing(rest)
+    if plan.extras:
+        other = plan.number + 1
+        parts += [("bio", f"{plan.author} writes about running service desks.")]
+        parts += [("heading", "See more of our recent posts"), ("line", "June 1, 2027")]
+        parts += [("title", f"By the [run]Book: Episode {other}"), ("para", "A teaser.")]
+        parts += [("line", "Read post")]
     return parts
 
 
 def _feature_parts(plan: PostPlan, feature: FeaturePlan, last: bool) -> list[tuple[str, str]]:
     line, glued = _line(plan, feature)
-    out = [("feature line", line)]
+    out = [("feature title", feature.title)] if plan.shape == SPLIT else []
+    out.append(("feature line", line))
     if glued is None:
         out.append(("para", feature.summary))
     if not (last and plan.cut_off):
         out += [("bullet", bullet) for bullet in feature.bullets]
+        if feature.why:
+            out.append(("para", feature.why))
     return out
 
 
@@ -251,6 +278,9 @@ def render(plan: PostPlan) -> str:
             expanded += _feature_parts(plan, by_id[text], last=index == last_feature)
         else:
             expanded.append((kind, text))
+    if plan.extras and plan.element == TEXT:
+        # A text capture has no rich-text element to tell the bio apart: leave it out.
+        expanded = [(kind, text) for kind, text in expanded if kind != "bio"]
     page = _text(plan, expanded) if plan.element == TEXT else _html(plan, expanded)
     if plan.cut_off:
         # Stop mid-word inside the last feature's summary, the way a capture is cut short.
@@ -298,6 +328,10 @@ def _html(plan: PostPlan, parts: list[tuple[str, str]]) -> str:
             out.append(f"<p>{escaped}</p>")
         elif kind == "heading":
             out.append(f"<h2>{escaped}</h2>")
+        elif kind == "bio":
+            out.append(f'</div><div class="author-bio"><p>{escaped}</p></div><div>')
+        elif kind == "feature title":
+            out.append(f"<h4>{escaped}</h4>" if plan.element != LI else f"<h3>{escaped}</h3>")
         elif kind == "bullet":
             if text[:1] in "⚠✅🚀":
                 mark, _, rest = escaped.partition(" ")
@@ -368,6 +402,7 @@ def feature_plans(draw, versions: tuple[str, ...], count: int) -> tuple[FeatureP
                 timestamp=stamp,
                 summary=draw(st.sampled_from(_SUMMARIES)),
                 bullets=tuple(draw(st.lists(st.sampled_from(_BULLETS), max_size=3, unique=True))),
+                why=draw(st.sampled_from([None, *_WHYS])),
             )
         )
     return tuple(features)
@@ -384,6 +419,7 @@ def post_plans(draw) -> PostPlan:
     layout = draw(st.sampled_from(LAYOUTS))
     highlights = draw(st.integers(1, count))
     ends_with_video = layout == ONLY_BEFORE or (layout == MIDDLE and highlights == count)
+    cut_off = draw(st.booleans()) and not ends_with_video
     return PostPlan(
         number=draw(st.integers(1, 400)),
         author=f"{draw(st.sampled_from(_NAMES))} {draw(st.sampled_from(_SURNAMES))}",
@@ -398,6 +434,8 @@ def post_plans(draw) -> PostPlan:
         element=element,
         sub_headings=shape != PIPE and len(versions) == 2 and draw(st.booleans()),
         blank_lines=draw(st.booleans()),
-        cut_off=draw(st.booleans()) and not ends_with_video,
+        cut_off=cut_off,
         embedded_player=element != TEXT and draw(st.booleans()),
+        chapters=draw(st.booleans()),
+        extras=draw(st.booleans()) and not cut_off,
     )

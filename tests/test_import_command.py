@@ -38,14 +38,14 @@ def test_import_seed_folder_prints_each_episode_and_a_total(seeds_dir, tmp_path)
     )
     assert result.output.count(": no episodes") == 3
     total = result.output.splitlines()[-1]
-    # 123 ticket features, and seed 000's 149 paragraphs without a title line.
-    assert total.startswith("Total: 5 files read, 0 failed; 6 episodes, 272 features (272 added")
+    # 123 ticket features, and seed 000's 142 paragraphs without a title line.
+    assert total.startswith("Total: 5 files read, 0 failed; 6 episodes, 265 features (265 added")
     assert total.endswith("; 3 posts partial")
     assert "Warning: 3 posts were read only in part" in result.output
 
     store = Store(data)
     assert [e.episode for e in store.episodes()] == [17, 18, 19, 20, 21, 22]
-    assert len(store.features()) == 272
+    assert len(store.features()) == 265
     assert len({f.ticket_id for f in store.features() if f.ticket_id}) == 123
     last = read_last_run(data)
     assert last["command"] == "import"
@@ -53,11 +53,11 @@ def test_import_seed_folder_prints_each_episode_and_a_total(seeds_dir, tmp_path)
         "pages": 5,
         "failed": 0,
         "episodes": 6,
-        "features": 272,
+        "features": 265,
         "unparsed_ids": 0,
         "partial": 3,
     }
-    assert last["store"]["added"] == 272
+    assert last["store"]["added"] == 265
 
 
 def test_importing_the_same_files_twice_leaves_the_store_byte_identical(seeds_dir, tmp_path):

@@ -60,3 +60,27 @@ def test_an_embedded_player_becomes_a_video_block_with_its_watch_url():
 def test_callouts_in_list_items_keep_their_emoji_and_text():
     html = '<ul role="list"><li><strong>⚠️ Not enabled by default</strong> — turn it on</li></ul>'
     assert kinds_and_texts(page_blocks(html)) == [(BULLET, "⚠️ Not enabled by default — turn it on")]
+
+
+def test_an_embedly_player_gives_the_video_it_wraps():
+    src = (
+        "https://cdn.embedly.com/widgets/media.html?src=https%3A%2F%2Fwww.youtube.com%2Fembed"
+        "%2Fq2PlAy62xyz%3Ffeature%3Doembed&url=https%3A%2F%2Fwww.youtube.com%2Fwatch%3Fv%3D"
+        "q2PlAy62xyz&type=text%2Fhtml&schema=youtube"
+    )
+    html = f'<div class="w-video w-embed"><iframe src="{src}"></iframe></div>'
+    (block,) = page_blocks(html)
+    assert block.kind == VIDEO
+    assert block.links[0].href == "https://www.youtube.com/watch?v=q2PlAy62xyz"
+
+
+def test_blocks_know_whether_they_sit_in_the_rich_text():
+    html = (
+        '<h1>By the [run]Book: Episode 62</h1><div class="rich-text-7c1e w-richtext">'
+        "<p>Inside</p></div><div class='author-bio'><p>Outside</p></div>"
+    )
+    assert [(b.text, b.rich) for b in page_blocks(html)] == [
+        ("By the [run]Book: Episode 62", False),
+        ("Inside", True),
+        ("Outside", False),
+    ]

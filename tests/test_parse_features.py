@@ -59,3 +59,54 @@ def test_a_capture_that_stops_mid_sentence_marks_the_last_feature_cut_off():
     assert not whole.features[0].cut_off
     cut_stamp = body("Exports skip empty reports | v2.250 #5100301 | 4:1", ends_cut=True)
     assert cut_stamp.features[0].summary == [] and cut_stamp.features[0].cut_off
+
+
+def test_a_sentence_starting_with_watch_is_no_video_line():
+    reading = body(
+        "Exports skip empty reports | v2.250 #5100301 | 4:12\n"
+        "Watch out: scheduled exports now stop when a report is empty.\n"
+    )
+    (feature,) = reading.features
+    assert feature.summary == ["Watch out: scheduled exports now stop when a report is empty."]
+
+
+def test_a_labelled_paragraph_after_the_bullets_goes_on_with_the_feature():
+    reading = body(
+        "Exports skip empty reports | v2.250 #5100301 | 4:12\nBlank exports stay home.\n"
+        "  • Saves mail\nWhy it matters: nobody opens an empty report twice.\n"
+    )
+    (feature,) = reading.features
+    assert feature.summary == [
+        "Blank exports stay home.",
+        "Why it matters: nobody opens an empty report twice.",
+    ]
+
+
+def test_chapter_lines_are_notes_not_features():
+    reading = body("Chapters\n0:00 – Intro\n4:12 – Exports skip empty reports\n")
+    assert reading.features == [] and len(reading.notes) == 3
+
+
+def test_a_title_above_an_id_only_line_is_that_features_title():
+    html = (
+        "<h4>Tax codes can be set per site</h4><p>v2.252 #5100433 | 27:08</p>"
+        "<p>Each site may carry its own code.</p>"
+    )
+    (feature,) = body(html).features
+    assert (feature.title, feature.ticket_id, feature.version, feature.timestamp) == (
+        "Tax codes can be set per site",
+        "5100433",
+        "2.252",
+        "27:08",
+    )
+    assert feature.summary == ["Each site may carry its own code."]
+
+
+def test_text_outside_the_rich_text_is_not_post_text():
+    html = (
+        '<div class="w-richtext"><h3>Tax codes per site | v2.252 #5100433 | 27:08</h3>'
+        '<p>Each site may carry its own code.</p></div><div class="bio"><p>Noor writes.</p></div>'
+    )
+    reading = body(html)
+    (feature,) = reading.features
+    assert feature.summary == ["Each site may carry its own code."] and reading.notes == []

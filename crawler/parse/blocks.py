@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, Tag
 from bs4 import ProcessingInstruction as BsProcessingInstruction
@@ -47,6 +47,10 @@ _MARKDOWN_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*(https?://[^\s()]+)\s*\)")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~&=])")
 _SPACE = re.compile(r"\s+")
 _NEVER_SHOWN_CLASS = "w-condition-invisible"
+_RICH_TEXT_CLASS = "w-richtext"
+_WATCH_PAGE = re.compile(
+    r"^https?://(?:www\.)?(?:youtube\.com/watch\?|youtu\.be/|vimeo\.com/\d)", re.I
+)
 _EMBED = re.compile(
     r"^https?://(?:www\.)?(?:youtube(?:-nocookie)?\.com/embed/|player\.vimeo\.com/video/)"
     r"([\w-]{6,20})",
@@ -70,6 +74,7 @@ class Block:
     text: str
     links: tuple[Link, ...] = ()
     article: int = -1  # which <article> element holds it (-1: none)
+    rich: bool = False  # inside a Webflow rich-text element (the post's own text)
 
 
 def looks_like_html(text: str) -> bool:
@@ -109,13 +114,32 @@ def _hidden(tag: Tag) -> bool:
 
 
 def _player_link(tag: Tag) -> str | None:
-    """The watch URL of an embedded YouTube or Vimeo player, or None."""
-    match = _EMBED.match(str(tag.get("src") or "").strip())
+    """The watch URL of an embedded YouTube or Vimeo player, or None.
+
+    The player's ``src`` is the video's embed URL, or an embed.ly widget that carries the
+    video's own URL in its ``url`` or ``src`` query parameter.
+    """
+    src = str(tag.get("src") or "").strip()
+    if "embedly.com/" in src:
+        query = parse_qs(urlsplit(src).query)
+        src = next((query[k][0] for k in ("src", "url") if query.get(k)), "")
+    if _WATCH_PAGE.match(src):
+        return src
+    match = _EMBED.match(src)
     if not match:
         return None
     if "vimeo" in match.group(0).lower():
         return f"https://vimeo.com/{match.group(1)}"
     return f"https://www.youtube.com/watch?v={match.group(1)}"
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a node sits: the kind of block it is in, its <article>, and rich text or not."""
+
+    kind: str
+    article: int = -1
+    rich: bool = False
 
 
 class _Collector:
@@ -136,17 +160,34 @@ class _Collector:
                 return
             self.links.append(Link(clean(tag.get_text(" ")), target))
 
-    def add_player(self, href: str, article: int) -> None:
-        self.blocks.append(Block(VIDEO, "", (Link("", href),), article))
+    def add_player(self, href: str, place: _Place) -> None:
+        self.blocks.append(Block(VIDEO, "", (Link("", href),), place.article, place.rich))
 
-    def flush(self, kind: str, article: int) -> None:
+    def flush(self, place: _Place) -> None:
         text = clean("".join(self.parts))
         self.parts = []
         if text:
-            self.blocks.append(Block(kind, text, tuple(self.links), article))
+            self.blocks.append(
+                Block(place.kind, text, tuple(self.links), place.article, place.rich)
+            )
             self.links = []
         # Links with no text of their own (a link wrapped around a card or a button)
         # stay pending and belong to the next block that has text.
+
+
+def _inner_place(tag: Tag, name: str, place: _Place, articles: int) -> _Place:
+    kind = place.kind
+    if name in HEADING_TAGS:
+        kind = HEADING
+    elif name == "li":
+        kind = BULLET
+    elif name == "p" and kind != BULLET:
+        kind = PARAGRAPH
+    return _Place(
+        kind,
+        articles if name == "article" else place.article,
+        place.rich or _RICH_TEXT_CLASS in (tag.get("class") or ()),
+    )
 
 
 def html_blocks(html: str, base_url: str = "") -> list[Block]:
@@ -156,11 +197,11 @@ def html_blocks(html: str, base_url: str = "") -> list[Block]:
     collector = _Collector(base_url)
     articles = 0
     # An explicit stack instead of recursion: deeply nested markup must not overflow.
-    stack: list[tuple[bool, object, str, int]] = [(False, root, PARAGRAPH, -1)]
+    stack: list[tuple[bool, object, _Place]] = [(False, root, _Place(PARAGRAPH))]
     while stack:
-        closing, node, kind, article = stack.pop()
+        closing, node, place = stack.pop()
         if closing:
-            collector.flush(kind, article)
+            collector.flush(place)
             continue
         if isinstance(node, NavigableString):
             if not isinstance(node, Comment | Declaration | Doctype | BsProcessingInstruction):
@@ -174,32 +215,24 @@ def html_blocks(html: str, base_url: str = "") -> list[Block]:
         if name == "iframe":
             player = _player_link(node)
             if player:
-                collector.flush(kind, article)
-                collector.add_player(player, article)
+                collector.flush(place)
+                collector.add_player(player, place)
             continue
         if name in DROPPED_TAGS:
             continue
         if name == "br":
-            collector.flush(kind, article)
+            collector.flush(place)
             continue
-        inner_article = article
+        inner = _inner_place(node, name, place, articles)
         if name == "article":
-            inner_article = articles
             articles += 1
-        inner = kind
-        if name in HEADING_TAGS:
-            inner = HEADING
-        elif name == "li":
-            inner = BULLET
-        elif name == "p" and kind != BULLET:
-            inner = PARAGRAPH
         if name in BLOCK_TAGS:
-            collector.flush(kind, article)
-            stack.append((True, node, inner, inner_article))
+            collector.flush(place)
+            stack.append((True, node, inner))
         if name == "a":
             collector.add_link(node)
-        stack.extend((False, child, inner, inner_article) for child in reversed(node.contents))
-    collector.flush(PARAGRAPH, -1)
+        stack.extend((False, child, inner) for child in reversed(node.contents))
+    collector.flush(_Place(PARAGRAPH))
     return collector.blocks
 
 

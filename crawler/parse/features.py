@@ -14,11 +14,18 @@ import re
 from dataclasses import dataclass, field
 
 from crawler.parse.blocks import BULLET, HEADING, VIDEO, Block
-from crawler.parse.lines import HIGHLIGHTS, section_heading, ticket_line, version_heading
+from crawler.parse.lines import (
+    HIGHLIGHTS,
+    is_chapter_line,
+    section_heading,
+    ticket_line,
+    version_heading,
+)
 from crawler.parse.meta import (
     episode_marker,
     is_call_to_action,
     is_empty_list,
+    is_label,
     is_more_posts_heading,
     is_read_post,
     is_share_line,
@@ -30,6 +37,9 @@ _TITLE_CHARS = 160
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘'(])")
 _CLOSED = re.compile(r"[.!?:;)\]\"”’'…]\s*$")
 _PARTIAL_TIMESTAMP = re.compile(r"\d{1,2}:\d?")
+# A paragraph led by a short label ("Why it matters: …", "Benefits include:") goes on with
+# the feature above it.
+_CONTINUATION = re.compile(r"[A-Z][\w'’ -]{0,40}:(?:\s|$)")
 
 
 @dataclass
@@ -61,6 +71,7 @@ class BodyReading:
 
     features: list[FeatureDraft] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    stray_bullets: list[str] = field(default_factory=list)  # bullets under no feature (notes)
 
 
 def is_feature_line(block: Block) -> bool:
@@ -94,9 +105,13 @@ def read_body(
     current: FeatureDraft | None = None
     section_version: str | None = None
     highlighted = any(is_watch_line(b) or b.kind == VIDEO for b in blocks)
+    rich_only = any(b.rich for b in blocks)
     last_block = next((b for b in reversed(blocks) if b.text), None) if ends_cut else None
-    for block in blocks:
+    titles_next = titles_of_id_lines(blocks)
+    title_above: str | None = None  # the line above an ID line that has no title of its own
+    for index, block in enumerate(blocks):
         text = block.text
+        above, title_above = title_above, None
         if is_more_posts_heading(text):
             break  # the cards of other posts below the article
         if is_share_line(text):
@@ -118,12 +133,20 @@ def read_body(
             current, section_version = None, heading_version
             continue
         line = ticket_line(text) if episode_marker(block) is None else None
+        if line is None and rich_only and not block.rich:
+            continue  # outside the post's rich text: an author bio, a banner, a footer
+        if line is None and index in titles_next:
+            current, title_above = None, text
+            continue
         if line:
             rest = line.rest
             if block is last_block and _PARTIAL_TIMESTAMP.fullmatch(rest):
                 rest = ""  # a timestamp the capture cut off is no description
+            title = line.title
+            if not line.titled and above is not None:
+                title = above
             current = FeatureDraft(
-                title=line.title,
+                title=title,
                 ticket_id=line.ticket_id,
                 version=line.version or section_version or default_version,
                 timestamp=line.timestamp,
@@ -133,8 +156,9 @@ def read_body(
                 glued=bool(rest),
             )
             reading.features.append(current)
-        elif current is not None and block.kind == BULLET:
-            current.bullets.append(text)
+        elif current is not None and (block.kind == BULLET or _CONTINUATION.match(text)):
+            # A bullet, or a labelled paragraph ("Why it matters: …"), goes on with the feature.
+            (current.bullets if block.kind == BULLET else current.summary).append(text)
         elif (
             current is not None
             and current.ticket_id is not None
@@ -143,12 +167,19 @@ def read_body(
             and not current.bullets
         ):
             current.summary.append(text)
-        elif block.kind == HEADING or block.kind == BULLET or is_call_to_action(text):
-            # A topic heading, a bullet under no feature, or a pointer to another site:
-            # the episode's notes. A paragraph after a feature's bullets, or after a
-            # description that came on its title line, is not that feature's either.
+        elif block.kind == HEADING or is_label(text):
+            # A topic heading (in a text capture, a short line without a full stop): a note.
             current = None
             reading.notes.append(text)
+            continue
+        elif block.kind == BULLET or is_call_to_action(text) or is_chapter_line(text):
+            # A bullet under no feature, a pointer to another site or a chapter line: notes.
+            # A paragraph after a feature's bullets, or after a description that came on its
+            # title line, is not that feature's either.
+            current = None
+            reading.notes.append(text)
+            if block.kind == BULLET:
+                reading.stray_bullets.append(text)
             continue
         else:
             # A description whose title line is missing: a feature of its own, without an ID.
@@ -163,9 +194,23 @@ def read_body(
                 summary=[rest] if rest else [],
             )
             reading.features.append(current)
+            if block is last_block and not _CLOSED.search(text):
+                current.cut_off = True
+            continue
         if block is last_block and current is not None and not _CLOSED.search(text):
             current.cut_off = bool(line) or block.kind != BULLET  # bullets end unpunctuated
     return reading
+
+
+def titles_of_id_lines(blocks: tuple[Block, ...] | list[Block]) -> set[int]:
+    """Indexes of the blocks just above a feature line that holds only an ID (and a version
+    or timestamp): such a block is that feature's title (``<h4>Title</h4><p>v2.250 #ID</p>``)."""
+    titles = set()
+    for index in range(1, len(blocks)):
+        line = ticket_line(blocks[index].text)
+        if line is not None and not line.titled and ticket_line(blocks[index - 1].text) is None:
+            titles.add(index - 1)
+    return titles
 
 
 def _merge_into(primary: FeatureDraft, other: FeatureDraft) -> None:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from crawler.parse.blocks import BULLET, HEADING, VIDEO, Block
-from crawler.parse.features import is_feature_line
+from crawler.parse.features import is_feature_line, titles_of_id_lines
 from crawler.parse.lines import section_heading, version_heading
 from crawler.parse.meta import (
     TITLE,
@@ -87,10 +87,11 @@ def read_header(blocks: tuple[Block, ...]) -> tuple[Header, tuple[Block, ...]]:
     teaser: list[str] = []
     expect_author = False
     has_body = any(starts_body(block) for block in blocks)
+    titles = titles_of_id_lines(blocks)  # a title above an ID-only line starts the body
     index = 0
     for index, block in enumerate(blocks):  # noqa: B007 - the loop's end is the body's start
         text = block.text
-        if starts_body(block):
+        if starts_body(block) or index in titles:
             break
         marker = episode_marker(block)
         if marker and marker[0] == TITLE:
@@ -112,8 +113,8 @@ def read_header(blocks: tuple[Block, ...]) -> tuple[Header, tuple[Block, ...]]:
             pass
         elif not intro and (block.kind == HEADING or is_label(text)):
             pass  # a category label or a subtitle above the intro
-        elif intro and (block.kind == HEADING or not has_body):
-            break  # the intro is one paragraph when nothing else marks where the body starts
+        elif intro and (block.kind == HEADING or is_label(text) or not has_body):
+            break  # a heading ends the intro; without a body marker it is one paragraph
         else:
             intro.append(text)
         expect_author = False

@@ -23,7 +23,11 @@ _TICKET_ID = re.compile(r"#\s?([0-9]{5,})(?![0-9])|\(\s*#?([0-9]{5,})\s*\)")
 # The same shapes in any script's digits: what a reader would take for a ticket ID.
 _ID_LIKE = re.compile(r"[#＃]\s?(\d{5,})(?!\d)|[(（]\s*[#＃]?(\d{5,})\s*[)）]")
 _VERSION_TAIL = re.compile(r"(?<![\w.$])(v?\d\.\d{1,3}(?:\.\d{1,4})?)\s*$", re.I)
-_TIMESTAMP_HEAD = re.compile(r"\s*[|,–—-]?\s*(\d{1,2}:[0-5]\d(?::[0-5]\d)?)(?![\d:])")
+_TIMESTAMP_HEAD = re.compile(
+    r"\s*[|,–—@-]?\s*(?:at\s+)?\(?(\d{1,2}:[0-5]\d(?::[0-5]\d)?)(?![\d:])\)?", re.I
+)
+# A YouTube chapter line ("12:40 – Billing changes") names a moment, not a feature.
+_CHAPTER_LINE = re.compile(r"\(?\d{1,2}:[0-5]\d(?::[0-5]\d)?\)?\s*(?:[-–—|:·]\s*)?\S.{0,120}")
 _SEPARATORS = " \t|,:–—-·"
 _LIST_MARKS = "·•▪◦●‣∙ "
 _VERSION_HEADING = re.compile(
@@ -34,8 +38,14 @@ _VERSION_HEADING = re.compile(
     r"(?:version\s*|v)?(\d\.\d{1,3}(?:\.\d{1,4})?)\s*:?",
     re.I,
 )
-_HIGHLIGHT_HEADINGS = {"importantmentions", "importantmention", "keyhighlights", "highlights"}
-_FULL_LIST_HEADINGS = {"fullfeaturelist", "featurelist", "fullfeatures", "allfeatures"}
+_HIGHLIGHT_HEADINGS = {
+    "importantmentions", "importantmention", "keyhighlights", "highlights", "standoutfeatures",
+    "topfeatures", "featurehighlights", "episodehighlights", "keyfeatures", "notablefeatures",
+}  # fmt: skip
+_FULL_LIST_HEADINGS = {
+    "fullfeaturelist", "featurelist", "fullfeatures", "allfeatures", "fulllist",
+    "completefeaturelist", "otherfeatures", "morefeatures", "remainingfeatures",
+}  # fmt: skip
 _NOT_BY_DEFAULT = re.compile(r"not\s+(?:enabled|on|switched\s+on|turned\s+on)\s+by\s+default", re.I)
 _FLAG_MARKS = (("⚠", "caution"), ("✅", "recommended"), ("✔", "recommended"), ("🚀", "impactful"))
 
@@ -49,6 +59,7 @@ class FeatureLine:
     version: str | None  # canonical, when the line gives one
     timestamp: str | None  # as written
     rest: str  # description text glued on after the ID or timestamp
+    titled: bool = True  # False when the line holds only the ID (the title sits above it)
 
 
 def _split_version(prefix: str) -> tuple[str, str | None]:
@@ -83,7 +94,12 @@ def ticket_line(text: str) -> FeatureLine | None:
     rest = suffix.strip().lstrip(_SEPARATORS).strip()
     if not title:
         title, rest = rest, ""
-    return FeatureLine(title or f"#{ticket_id}", ticket_id, version, timestamp, rest)
+    return FeatureLine(title or f"#{ticket_id}", ticket_id, version, timestamp, rest, bool(title))
+
+
+def is_chapter_line(text: str) -> bool:
+    """True for a chapter line of the video's description, such as ``12:40 – Billing``."""
+    return bool(_CHAPTER_LINE.fullmatch(text.strip()))
 
 
 def version_heading(text: str) -> str | None:

@@ -21,7 +21,12 @@ _TITLE_LINE = re.compile(rf"{_SERIES}{_SEP}{_NUMBER}\s*(?:[:|–—-].{{0,150}})
 _HEADING_LINE = re.compile(rf"(?:{_SERIES}{_SEP})?{_NUMBER}\s*(?:[:|–—-].{{0,150}})?", re.I)
 _INTRO_LINE = re.compile(rf"(?:in\s+)?episode\s+(\d{{1,4}})\s+of\s+(?:the\s+)?{_SERIES}\b", re.I)
 _WATCH_LINE = re.compile(rf"watch(?:\s+now)?\s*[:|–—-]?\s*(?:{_SERIES}{_SEP})?{_NUMBER}", re.I)
-_WATCH_WORD = re.compile(r"^\s*watch\b", re.I)
+_WATCH_WORD = re.compile(
+    r"\s*watch(?:\s+(?:now|it|here|the\s+(?:full\s+)?(?:episode|video|recording)))*"
+    r"(?:\s+on\s+youtube)?\s*(?:[:|–—-]|$)",
+    re.I,
+)
+_WATCH_START = re.compile(r"\s*watch\b", re.I)
 _MONTH_DATE = re.compile(
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
     r"(?:[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
@@ -45,7 +50,9 @@ _MORE_POSTS = re.compile(
     re.I,
 )
 _READ_TIME = re.compile(r"\d{1,3}\s*min(?:ute)?s?\.?\s+read", re.I)
-_AUTHOR = re.compile(r"[Bb]y:?\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})")
+_AUTHOR = re.compile(
+    r"(?:(?:[Ww]ritten|[Pp]osted)\s+)?[Bb]y:?\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
+)
 _NAME = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}")
 _READ_POST = re.compile(r"read\s+(?:the\s+)?(?:full\s+)?(?:post|more|article)\s*[→>»]?", re.I)
 _HOST_NAME = r"[A-Z][^\W\d_A-Z]{1,14}(?:['’-][A-Z]?[^\W\d_A-Z]{1,14})?"
@@ -95,8 +102,18 @@ def episode_marker(block: Block) -> tuple[str, int] | None:
 
 
 def is_watch_line(block: Block) -> bool:
-    """True for the post's "Watch Now" line, with or without an episode number."""
-    return len(block.text) <= 200 and bool(_WATCH_WORD.match(block.text))
+    """True for the post's "Watch Now" line, with or without an episode number.
+
+    "Watch out for …" is a sentence, not the video line, unless it links to a video.
+    """
+    text = block.text
+    if len(text) > 200 or not _WATCH_START.match(text):
+        return False
+    return bool(
+        _WATCH_WORD.match(text)
+        or _WATCH_LINE.match(text)
+        or any(is_video_link(link.href) for link in block.links)
+    )
 
 
 def date_of(text: str) -> str | None:

@@ -14,7 +14,7 @@ from urllib.parse import urldefrag
 
 from crawler.parse.blocks import Block, page_blocks
 from crawler.parse.features import BodyReading, FeatureDraft, merge_listings, read_body
-from crawler.parse.header import is_chrome, read_header
+from crawler.parse.header import read_header
 from crawler.parse.lines import flags_of, id_tokens
 from crawler.parse.meta import post_link_number
 from crawler.parse.posts import PostSpan, split_posts
@@ -151,9 +151,9 @@ def _health(reading: BodyReading, drafts: list[FeatureDraft], unparsed: list[str
         reasons.append("no features")
     if any(d.cut_off for d in drafts):
         reasons.append("the text ends mid-sentence")
-    substantive_notes = [n for n in reading.notes if not is_chrome(n)]
-    if len(substantive_notes) > max(3, len(drafts)):
-        reasons.append(f"{_count(len(substantive_notes), 'paragraph')} kept only as notes")
+    stray = sum(len(text) for text in reading.stray_bullets)
+    if stray and stray > sum(len(d.title) + sum(map(len, d.summary + d.bullets)) for d in drafts):
+        reasons.append(f"{_count(len(reading.stray_bullets), 'bullet')} under no feature")
     return "partial: " + "; ".join(reasons) if reasons else COMPLETE
 
 
