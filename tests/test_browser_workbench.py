@@ -3,6 +3,7 @@ an episode, across a server restart, and the exported post imports back to the s
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from site_server import free_port, running_server
 from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from workbench_data import PASSWORD, add_editor, store_bytes
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+# The README's screenshots are retaken on purpose only (UPDATE_SCREENSHOTS=1), like golden files.
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 RELEASE_NOTE_TITLES = (
     "Preview recurring invoices",
     "Portal sign-in with one-time links",
@@ -41,6 +43,7 @@ def test_a_host_plans_times_and_exports_an_episode_in_a_real_browser(tmp_path):
     add_editor(data_dir, "alex")
     store_before = store_bytes(data_dir)
     ARTIFACTS.mkdir(exist_ok=True)
+    shots = DOCS_SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else ARTIFACTS
     exports: dict[str, bytes] = {}
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
@@ -59,7 +62,7 @@ def test_a_host_plans_times_and_exports_an_episode_in_a_real_browser(tmp_path):
                 page.wait_for_url("**/workbench/sign-in**")
                 page.fill("#name", "alex")
                 page.fill("#password", PASSWORD)
-                page.screenshot(path=str(SCREENSHOTS / "workbench-sign-in.png"))
+                page.screenshot(path=str(shots / "workbench-sign-in.png"))
                 page.click("button:has-text('Sign in')")
                 page.wait_for_url("**/workbench/")
 
@@ -99,6 +102,7 @@ def test_a_host_plans_times_and_exports_an_episode_in_a_real_browser(tmp_path):
                 first.locator("input[name=important]").check()
                 first.locator("select[name=callout]").select_option("⚠️")
                 first.locator("input[name=callout_text]").fill("Check the totals before sending")
+                first.screenshot(path=str(shots / "workbench-edit.png"))
                 first.locator("button:has-text('Save this feature')").click()
                 page.wait_for_load_state("load")
                 assert item(page, "Preview recurring invoices").locator(".tag").count() == 1
@@ -110,12 +114,11 @@ def test_a_host_plans_times_and_exports_an_episode_in_a_real_browser(tmp_path):
                 inputs = timing.locator("input[name^=at-]")
                 for index, (_title, moment) in enumerate(EXPECTED.values()):
                     inputs.nth(index).fill(moment)
-                page.screenshot(path=str(SCREENSHOTS / "workbench-timing.png"), full_page=False)
+                page.locator("#timing").screenshot(path=str(shots / "workbench-timing.png"))
                 timing.locator("button:has-text('Save the times')").click()
                 page.wait_for_load_state("load")
                 assert "The times are in order and meet YouTube" in page.content()
-                page.screenshot(path=str(SCREENSHOTS / "workbench.png"), full_page=True)
-                page.screenshot(path=str(ARTIFACTS / "workbench.png"), full_page=True)
+                page.screenshot(path=str(shots / "workbench.png"), full_page=True)
 
                 links = page.locator("#exports a")
                 assert links.all_inner_texts() == [

@@ -123,6 +123,15 @@ def test_the_exported_post_imports_back_to_exactly_the_drafts_features(
     assert stored_features(tmp_path / "imported", 21) == EXPECTED
 
 
+def test_text_typed_into_a_draft_is_never_markup_in_the_exports(draft):
+    client, draft_url = draft
+    html = client.get(draft_url + "/post.html").get_data(as_text=True)
+    assert "<b>bold</b>" not in html and "<i>kept</i>" not in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    page = client.get(draft_url).get_data(as_text=True)
+    assert "<b>bold</b>" not in page and "<i>kept</i>" not in page
+
+
 def test_the_post_keeps_the_drafts_order_in_the_full_list(draft):
     client, draft_url = draft
     text = client.get(draft_url + "/post.md").get_data(as_text=True)

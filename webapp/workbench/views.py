@@ -148,7 +148,8 @@ def _search(draft: drafts.Draft, query: str) -> tuple[list, str | None]:
 def render_draft(draft_id: int, *, status: int = 200, error: str | None = None, unsaved=None):
     """The draft page, with an error and the editor's unsaved input when a change failed."""
     draft = _load(draft_id)
-    session["draft"] = draft.id
+    if session.get("draft") != draft.id:
+        session["draft"] = draft.id  # the nav's entry
     hits = draft_hits(draft)
     query = request.args.get("q", "").strip()
     found, search_error = _search(draft, query)
