@@ -108,6 +108,8 @@ def schema_version(connection: sqlite3.Connection) -> int:
 
 def migrate(connection: sqlite3.Connection) -> None:
     """Run the migrations the database has not had yet, together in one transaction."""
+    if schema_version(connection) == SCHEMA_VERSION:
+        return  # the usual case: no write lock just to open the database
     connection.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then see it
     try:
         version = schema_version(connection)
