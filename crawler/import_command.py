@@ -1,4 +1,4 @@
-"""``halonotes import``: parse saved pages (HTML or text) into the store.
+"""``halonotes import``: parse saved pages (HTML, text or Markdown) into the store.
 
 One line per episode, one error line per file that cannot be read, one total line.
 The store is only written once every file has been parsed, through the store's atomic
@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from crawler.errors import HalonotesError
+from crawler.markdown_page import is_markdown, markdown_html
 from crawler.parse import canonical_url, parse_page
 from crawler.parse_encoding import UndecodableError, decode_page
 from crawler.parse_release_notes import parse_release_notes
@@ -94,6 +95,8 @@ def _import_pages(files: list[Path], report: RunReport) -> tuple[list[Episode], 
             click.echo(f"Error: {path}: {exc}. Skipped; the other files were imported.", err=True)
             report.add_page(PageRow(url=str(path), outcome=f"error: {exc}"))
             continue
+        if is_markdown(path):
+            text = markdown_html(text)
         url = page_url(path, text)
         parsed = parse_page(text, url)
         for episode in parsed.episodes:
@@ -161,7 +164,10 @@ def _update_index(data_dir: Path) -> bool:
 def import_command(
     ctx: click.Context, paths: tuple[Path, ...], data_dir: Path, release_version: str | None
 ) -> None:
-    """Parse saved episode pages (HTML or text files, or folders of them) into the store."""
+    """Parse saved episode pages (HTML, text or Markdown files, or folders of them) into the store.
+
+    A Markdown file (``.md``) is read as the HTML CommonMark renders it to.
+    """
     files = list(page_files(paths))
     store = Store(data_dir)
     if release_version is not None:

@@ -158,6 +158,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_page_cache(app)
     register_blueprints(app)
+    from webapp.workbench import register_workbench
+
+    register_workbench(app)
 
     from webapp.views.cards import register_cards
     from webapp.views.helpers import register_template_helpers

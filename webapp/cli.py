@@ -13,6 +13,7 @@ import click
 COMMANDS = {
     "import": "crawler.import_command:import_command",
     "crawl": "crawler.crawl_command:crawl_command",
+    "editors": "webapp.workbench.cli:editors_command",
     "index": "index.cli:index_command",
     "search": "index.cli:search_command",
     "serve": "webapp.serve:serve_command",

@@ -18,6 +18,7 @@ from index import IndexMissingError
 from webapp.app import current_reader
 
 UNCACHED_ENDPOINTS = frozenset({"status.status", "static"})
+SESSION_COOKIE = "session"  # Flask's SESSION_COOKIE_NAME, which the site keeps
 MAX_ENTRY_BYTES = 1 << 20  # a bigger answer (a 5,000-row CSV) is rebuilt each time
 
 
@@ -66,6 +67,8 @@ class PageCache:
 def _cache_key() -> tuple | None:
     if request.method != "GET" or request.endpoint in UNCACHED_ENDPOINTS:
         return None
+    if request.blueprint == "workbench" or SESSION_COOKIE in request.cookies:
+        return None  # drafts change without the index; a signed-in page shows the editor's nav
     try:
         generation = current_reader().generation
     except IndexMissingError:
