@@ -1,6 +1,6 @@
 """Stage 1: a page, HTML or plain text, read into headings, paragraphs, bullets and players."""
 
-from crawler.parse.blocks import BULLET, HEADING, PARAGRAPH, VIDEO, Block, Link, page_blocks
+from crawler.parse.blocks import BULLET, PARAGRAPH, VIDEO, page_blocks
 
 
 def kinds_and_texts(blocks):
@@ -15,21 +15,6 @@ def test_a_text_capture_gives_one_block_per_line_whatever_the_blank_lines():
         (PARAGRAPH, "Intro line"),
         (PARAGRAPH, "Title | v2.250 #5100301 | 4:12"),
         (BULLET, "A bullet"),
-    ]
-
-
-def test_markdown_marks_are_read_as_what_they_mean():
-    text = (
-        "# By the [run]Book: Episode 61\n"
-        "**Exports skip empty reports \\| v2.250 #5100301 \\| 4:12**\n"
-        "- See [the notes](https://example.test/notes) first\n"
-        "\\- not a bullet\n"
-    )
-    assert page_blocks(text) == [
-        Block(HEADING, "By the [run]Book: Episode 61"),
-        Block(PARAGRAPH, "Exports skip empty reports | v2.250 #5100301 | 4:12"),
-        Block(BULLET, "See the notes first", (Link("the notes", "https://example.test/notes"),)),
-        Block(PARAGRAPH, "- not a bullet"),
     ]
 
 

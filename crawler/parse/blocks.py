@@ -6,8 +6,8 @@ Webflow template works; text outside the usual elements still becomes blocks, wh
 ``w-condition-invisible`` are never shown by a browser and are dropped, and an embedded
 player (a rich-text video figure's ``iframe``) becomes a VIDEO block carrying the video's
 link. A plain-text capture gives one block per non-empty line, so blank lines between
-paragraphs change nothing; Markdown marks (``#`` headings, ``-`` bullets, ``**bold**``,
-``[text](url)``) are read as what they mean.
+paragraphs change nothing; a line that starts with a bullet mark is a bullet. (Markdown
+files are rendered to HTML before they get here.)
 """
 
 from __future__ import annotations
@@ -41,10 +41,6 @@ _HTML_SIGN = re.compile(
     re.I,
 )
 _BULLET_MARK = re.compile(r"^(?:[•·▪◦●‣∙]|[-*+–](?=\s))\s*")
-_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
-_MARKDOWN_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_MARKDOWN_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*(https?://[^\s()]+)\s*\)")
-_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~&=])")
 _SPACE = re.compile(r"\s+")
 _NEVER_SHOWN_CLASS = "w-condition-invisible"
 _RICH_TEXT_CLASS = "w-richtext"
@@ -88,22 +84,19 @@ def clean(text: str) -> str:
 
 
 def text_blocks(text: str) -> list[Block]:
-    """One block per non-empty line of a plain-text or Markdown capture."""
+    """One block per non-empty line of a plain-text capture; bullet marks make bullets."""
     blocks = []
     for raw in text.splitlines():
         line = clean(raw)
         if not line:
             continue
-        kind = PARAGRAPH
-        mark = _BULLET_MARK.match(line) or _MARKDOWN_HEADING.match(line)
+        mark = _BULLET_MARK.match(line)
         if mark:
-            kind = BULLET if _BULLET_MARK.match(line) else HEADING
             line = line[mark.end() :].strip()
-        links = tuple(Link(m.group(1), m.group(2)) for m in _MARKDOWN_LINK.finditer(line))
-        line = _MARKDOWN_EMPHASIS.sub(r"\1", _MARKDOWN_LINK.sub(r"\1", line))
-        line = _MARKDOWN_ESCAPE.sub(r"\1", line).strip()
-        if line:
-            blocks.append(Block(kind, line, links))
+            if line:
+                blocks.append(Block(BULLET, line))
+        else:
+            blocks.append(Block(PARAGRAPH, line))
     return blocks
 
 
