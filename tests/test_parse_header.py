@@ -73,3 +73,8 @@ def test_the_video_comes_from_the_watch_link_then_a_player():
 )
 def test_hosts_are_found_before_many_verbs(intro, hosts):
     assert hosts_of(intro) == hosts
+
+
+def test_a_published_on_date_line_gives_the_date():
+    header, _ = header_of("By the [run]Book: Episode 61\nPublished on 9 February 2027\nIntro.\n")
+    assert header.date == "2027-02-09"

@@ -64,3 +64,8 @@ def test_ids_are_ascii_digits_but_tokens_in_any_digits_are_counted():
         ("#５１００５２３", "５１００５２３"),
         ("(4400412)", "4400412"),
     ]
+
+
+def test_an_id_in_square_brackets_is_read():
+    line = ticket_line("Title I [1100457] Text after it")
+    assert (line.title, line.ticket_id, line.rest) == ("Title I", "1100457", "Text after it")

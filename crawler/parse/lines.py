@@ -19,9 +19,9 @@ from crawler.versions import canonical_version
 HIGHLIGHTS = "highlights"
 FULL_LIST = "full list"
 
-_TICKET_ID = re.compile(r"#\s?([0-9]{5,})(?![0-9])|\(\s*#?([0-9]{5,})\s*\)")
+_TICKET_ID = re.compile(r"#\s?([0-9]{5,})(?![0-9])|[(\[]\s*#?([0-9]{5,})\s*[)\]]")
 # The same shapes in any script's digits: what a reader would take for a ticket ID.
-_ID_LIKE = re.compile(r"[#＃]\s?(\d{5,})(?!\d)|[(（]\s*[#＃]?(\d{5,})\s*[)）]")
+_ID_LIKE = re.compile(r"[#＃]\s?(\d{5,})(?!\d)|[(（\[]\s*[#＃]?(\d{5,})\s*[)）\]]")
 _VERSION_TAIL = re.compile(r"(?<![\w.$])(v?\d\.\d{1,3}(?:\.\d{1,4})?)\s*$", re.I)
 _TIMESTAMP_HEAD = re.compile(
     r"\s*[|,–—@-]?\s*(?:at\s+)?\(?(\d{1,2}:[0-5]\d(?::[0-5]\d)?)(?![\d:])\)?", re.I
@@ -84,7 +84,7 @@ def ticket_line(text: str) -> FeatureLine | None:
         return None
     ticket_id = match.group(1) or match.group(2)
     prefix, version = _split_version(text[: match.start()].rstrip(_SEPARATORS))
-    title = prefix.strip().rstrip(_SEPARATORS + "(").lstrip(_LIST_MARKS).strip()
+    title = prefix.strip().rstrip(_SEPARATORS + "([").lstrip(_LIST_MARKS).strip()
     suffix = text[match.end() :]
     timestamp = None
     stamp = _TIMESTAMP_HEAD.match(suffix)

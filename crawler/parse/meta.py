@@ -27,6 +27,7 @@ _WATCH_WORD = re.compile(
     re.I,
 )
 _WATCH_START = re.compile(r"\s*watch\b", re.I)
+_DATE_PREFIX = re.compile(r"^(?:published|posted|updated)(?:\s+on)?:?\s+", re.I)
 _MONTH_DATE = re.compile(
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
     r"(?:[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
@@ -118,7 +119,8 @@ def is_watch_line(block: Block) -> bool:
 
 def date_of(text: str) -> str | None:
     """The ISO date when the whole line is a date such as ``March 17, 2026``, else None."""
-    if len(text) > 40 or not _MONTH_DATE.fullmatch(text.strip()):
+    text = _DATE_PREFIX.sub("", text.strip())
+    if len(text) > 40 or not _MONTH_DATE.fullmatch(text):
         return None
     try:
         return dateparser.parse(text, default=None).date().isoformat()
