@@ -13,6 +13,7 @@ from flask.templating import Environment
 from werkzeug.exceptions import HTTPException
 
 from index import IndexMissingError, IndexReader, QueryError
+from webapp.pagecache import register_page_cache
 
 log = logging.getLogger(__name__)
 
@@ -154,9 +155,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.teardown_request(lambda _error: readers.unpin())
     app.after_request(add_security_headers)
     register_error_handlers(app)
-    from webapp.pagecache import register_page_cache
-
-    register_page_cache(app)
+    register_page_cache(app, generation=lambda: current_reader().generation)
     register_blueprints(app)
 
     from webapp.views.cards import register_cards

@@ -1,8 +1,9 @@
 """``halonotes crawl``: fetch new and changed episode posts into the store, politely.
 
 Runs the spider in this process through Scrapy's CrawlerProcess, prints a progress line
-while it runs (on a terminal) and one summary line at the end, and writes the run
-report to ``data/last_run.json``.
+while it runs (on a terminal) and one summary line at the end, brings an existing search
+index up to date with what the crawl stored, and writes the run report to
+``data/last_run.json``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from crawler.sample_site import SampleSiteServer, sample_site_dir
 from crawler.spider import CHANGED, LIVE_START_URL, NEW, UNCHANGED, EpisodeSpider, crawl_settings
 from crawler.state import crawl_lock
 from crawler.store import default_data_dir
+from index.build import update_index
 
 SAMPLE_PORT = 8471  # a fixed port keeps the sample's post URLs stable from run to run
 LIVE_DELAY = 1.0
@@ -78,6 +80,15 @@ def sample_server() -> Iterator[SampleSiteServer]:
         server = SampleSiteServer(sample_site_dir())
     with server:
         yield server
+
+
+def update_search_index(data_dir: Path) -> HalonotesError | None:
+    """Bring an existing search index up to date; the error, when it fails, is not fatal."""
+    try:
+        update_index(data_dir)
+    except HalonotesError as exc:
+        return exc
+    return None
 
 
 def summary_line(run: CrawlRun) -> str:
@@ -192,6 +203,7 @@ def crawl_command(
                 refresh=refresh,
                 on_page=display.page,
             )
+            index_error = update_search_index(data_dir) if run.store_changed else None
         run.report.finish()
         write_last_run(data_dir, run.report)
     except HalonotesError as exc:
@@ -199,8 +211,8 @@ def crawl_command(
     for row in run.report.pages:
         if row.failed:
             click.echo(f"{row.url}: {row.outcome}", err=True)
-    if run.index_error is not None:
-        click.echo(f"Search index not updated: {run.index_error}", err=True)
+    if index_error is not None:
+        click.echo(f"Search index not updated: {index_error}", err=True)
     click.echo(summary_line(run))
     if run.fetched == 0:
         raise click.ClickException(f"Nothing could be fetched from {start_url or LIVE_START_URL}.")

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, Response, g, request
 
 from index import IndexMissingError
-from webapp.app import current_reader
 
 UNCACHED_ENDPOINTS = frozenset({"status.status", "static"})
 MAX_ENTRY_BYTES = 1 << 20  # a bigger answer (a 5,000-row CSV) is rebuilt each time
@@ -63,18 +63,18 @@ class PageCache:
                 self._bytes -= len(dropped.body)
 
 
-def _cache_key() -> tuple | None:
+def _cache_key(generation: Callable[[], int]) -> tuple | None:
     if request.method != "GET" or request.endpoint in UNCACHED_ENDPOINTS:
         return None
     try:
-        generation = current_reader().generation
+        current = generation()
     except IndexMissingError:
         return None
     # The URL as the client sent it, which is what a page's links are built from; read
     # from the environ, as request.url would decode and re-encode it on every request.
     environ = request.environ
     return (
-        generation,
+        current,
         environ.get("wsgi.url_scheme"),
         environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
         environ.get("SERVER_PORT"),
@@ -84,8 +84,12 @@ def _cache_key() -> tuple | None:
     )
 
 
-def register_page_cache(app: Flask) -> None:
-    """Answer repeated GETs from the cache when PAGE_CACHE_BYTES (config) is above zero."""
+def register_page_cache(app: Flask, *, generation: Callable[[], int]) -> None:
+    """Answer repeated GETs from the cache when PAGE_CACHE_BYTES (config) is above zero.
+
+    ``generation`` gives the generation of the index the request reads (raising
+    IndexMissingError when there is none).
+    """
     max_bytes = int(app.config.get("PAGE_CACHE_BYTES", 0))
     if max_bytes <= 0:
         return
@@ -93,7 +97,7 @@ def register_page_cache(app: Flask) -> None:
 
     @app.before_request
     def answer_from_cache():
-        key = _cache_key()
+        key = _cache_key(generation)
         if key is None:
             return None
         entry = cache.get(key)
