@@ -49,3 +49,7 @@ def cli(verbose: bool) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="halonotes")
+
+
+if __name__ == "__main__":  # python -m webapp.cli
+    main()
