@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from crawler.errors import HalonotesError
-from crawler.records import Episode, Feature
+from crawler.records import Episode, Feature, read_ticket_id
 from crawler.report import PageRow, RunReport, now_iso
 from crawler.spider import (
     CHANGED,
@@ -38,9 +38,9 @@ logger = logging.getLogger(__name__)
 
 
 def valid_feature(feature: Feature) -> bool:
-    """True for a feature worth storing: a title, and a ticket ID of digits when it has one."""
+    """True for a feature worth storing: a title, and a well-formed ticket ID when it has one."""
     return bool(feature.title.strip()) and (
-        feature.ticket_id is None or feature.ticket_id.isdigit()
+        feature.ticket_id is None or read_ticket_id(feature.ticket_id) == feature.ticket_id
     )
 
 

@@ -29,6 +29,7 @@ from whoosh.query import And, AndNot, NullQuery, Phrase, Query, Term
 from whoosh.query.compound import DefaultOr as Or
 
 from crawler.errors import IndexMissingError, QueryError
+from crawler.records import read_ticket_id
 from crawler.versions import canonical_version, version_key
 from index.build import index_path
 from index.facets import MaskDocs, Tables, docnums, mask_of
@@ -566,8 +567,8 @@ class IndexReader:
 
     def ticket(self, ticket_id: str) -> list[Hit]:
         """Every record of a ticket: episode discussions newest first, then release notes."""
-        digits = str(ticket_id).lstrip("#").strip()
-        if not digits.isdigit():
+        digits = read_ticket_id(str(ticket_id))
+        if digits is None:
             return []
         searcher, tables, _ident = self._state()
         docs = mask_of(searcher.docs_for_query(Term("ticket_id", digits)), tables.size)
