@@ -8,14 +8,13 @@ index, so it is never cached. Bounded by the bytes of the bodies it holds.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, Response, g, request
 
 from index import IndexMissingError
+from index.cache import LruCache
 
 UNCACHED_ENDPOINTS = frozenset({"status.status", "static"})
 MAX_ENTRY_BYTES = 1 << 20  # a bigger answer (a 5,000-row CSV) is rebuilt each time
@@ -35,32 +34,18 @@ class PageCache:
 
     def __init__(self, *, max_bytes: int):
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple, CachedResponse] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self._entries: LruCache[CachedResponse] = LruCache(
+            max_bytes, weigh=lambda entry: len(entry.body)
+        )
 
     def get(self, key: tuple) -> CachedResponse | None:
         """The cached response for ``key``, or None."""
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
+        return self._entries.find(key)
 
     def put(self, key: tuple, entry: CachedResponse) -> None:
         """Keep ``entry``, dropping the least recently used ones beyond the byte bound."""
-        size = len(entry.body)
-        if size > min(self.max_bytes, MAX_ENTRY_BYTES):
-            return
-        with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old.body)
-            self._entries[key] = entry
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _key, dropped = self._entries.popitem(last=False)
-                self._bytes -= len(dropped.body)
+        if len(entry.body) <= min(self.max_bytes, MAX_ENTRY_BYTES):
+            self._entries.put(key, entry)
 
 
 def _cache_key(generation: Callable[[], int]) -> tuple | None:
