@@ -1,4 +1,4 @@
-"""Serve the bundled sample of the blog (``data/sample-site``) on 127.0.0.1 for offline crawls.
+"""Serve the bundled sample of the blog (``crawler/sample-site``) on 127.0.0.1 for offline crawls.
 
 The server answers like the real site: listing pages paginated with a Webflow query
 parameter (``?5f1e2d3c_page=2`` is served from ``thoughts.page-2.html``), posts without a
@@ -19,8 +19,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-import crawler
-
 LIVE_ORIGIN = "https://www.risingtidegroup.net"
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -33,8 +31,8 @@ logger = logging.getLogger(__name__)
 
 
 def sample_site_dir() -> Path:
-    """The bundled sample site: ``data/sample-site`` in the repository."""
-    return Path(crawler.__file__).resolve().parents[1] / "data" / "sample-site"
+    """The bundled sample site: ``sample-site`` beside this module (package data in a wheel)."""
+    return Path(__file__).resolve().parent / "sample-site"
 
 
 def page_file(site_dir: Path, target: str) -> Path | None:

@@ -17,6 +17,8 @@ from webapp.pagecache import register_page_cache
 
 log = logging.getLogger(__name__)
 
+INSTANCE = Path("instance")  # holds halonotes.cfg; relative to the working directory
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -136,8 +138,12 @@ def add_security_headers(response):
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the site: defaults, instance/halonotes.cfg, HALONOTES_* env, then test_config."""
-    app = Flask(__name__, instance_relative_config=True)
+    """Build the site: defaults, instance/halonotes.cfg, HALONOTES_* env, then test_config.
+
+    The ``instance`` folder is the one in the working directory, where ``data`` is looked
+    for too, wherever the package is installed.
+    """
+    app = Flask(__name__, instance_path=str(INSTANCE.resolve()), instance_relative_config=True)
     app.jinja_environment = SiteEnvironment
     app.config.from_mapping(
         DATA_DIR=os.environ.get("HALONOTES_DATA") or "data",
