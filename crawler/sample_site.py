@@ -9,17 +9,20 @@ Absolute links to the live blog inside the files are rewritten to the server's o
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import hashlib
 import logging
 import re
 import threading
+from collections.abc import Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 LIVE_ORIGIN = "https://www.risingtidegroup.net"
+SAMPLE_PORT = 8471  # a fixed port keeps the sample's post URLs stable from run to run
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".xml": "application/xml; charset=utf-8",
@@ -159,3 +162,14 @@ class SampleSiteServer(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
         self._thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def sample_server() -> Iterator[SampleSiteServer]:
+    """Serve the bundled sample site on 127.0.0.1 (its usual port, or any free one)."""
+    try:
+        server = SampleSiteServer(sample_site_dir(), port=SAMPLE_PORT)
+    except OSError:
+        server = SampleSiteServer(sample_site_dir())
+    with server:
+        yield server

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -21,16 +20,14 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler.errors import HalonotesError
 from crawler.pipelines import CrawlRun
+from crawler.project import CRAWL_OPTIONS, LIVE_DELAY, SAMPLE_DELAY
 from crawler.report import PageRow, write_last_run
-from crawler.sample_site import SampleSiteServer, sample_site_dir
+from crawler.sample_site import sample_server
 from crawler.spider import CHANGED, LIVE_START_URL, NEW, UNCHANGED, EpisodeSpider, crawl_settings
 from crawler.state import crawl_lock
 from crawler.store import default_data_dir
 from index.build import update_index
 
-SAMPLE_PORT = 8471  # a fixed port keeps the sample's post URLs stable from run to run
-LIVE_DELAY = 1.0
-SAMPLE_DELAY = 0.05
 # Loggers whose warnings restate a failed page's report line (retries given up, size cap).
 QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.core.downloader.handlers.http11")
 
@@ -69,17 +66,6 @@ def run_crawl(
     if run.error is not None:
         raise run.error
     return run
-
-
-@contextlib.contextmanager
-def sample_server() -> Iterator[SampleSiteServer]:
-    """Serve the bundled sample site on 127.0.0.1 (its usual port, or any free one)."""
-    try:
-        server = SampleSiteServer(sample_site_dir(), port=SAMPLE_PORT)
-    except OSError:
-        server = SampleSiteServer(sample_site_dir())
-    with server:
-        yield server
 
 
 def update_search_index(data_dir: Path) -> HalonotesError | None:
@@ -154,21 +140,21 @@ class ProgressDisplay:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
+    type=CRAWL_OPTIONS["timeout"].type,
+    default=CRAWL_OPTIONS["timeout"].default,
     show_default=True,
     help="Seconds to wait for one page.",
 )
 @click.option(
     "--retries",
-    type=click.IntRange(0, 10),
-    default=2,
+    type=CRAWL_OPTIONS["retries"].type,
+    default=CRAWL_OPTIONS["retries"].default,
     show_default=True,
     help="Retries of a page that times out or answers 5xx/429.",
 )
 @click.option(
     "--delay",
-    type=click.FloatRange(min=0),
+    type=CRAWL_OPTIONS["delay"].type,
     help=f"Seconds between requests.  [default: {LIVE_DELAY}, {SAMPLE_DELAY} with --sample]",
 )
 @click.option(
