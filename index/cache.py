@@ -50,8 +50,11 @@ class LruCache(Generic[Value]):
 
     def get(self, key: Hashable, compute: Callable[[], Value]) -> Value:
         """The value kept for ``key``; on a miss, compute it (outside the lock) and keep it."""
-        found = self.find(key)
-        if found is None:
-            found = compute()
-            self.put(key, found)
+        with self._lock:  # find(), inline: hits are most calls, several per search page
+            found = self._values.get(key)
+            if found is not None:
+                self._values.move_to_end(key)
+                return found
+        found = compute()
+        self.put(key, found)
         return found
