@@ -100,7 +100,9 @@ class Tables:
         self.position = self._column(reader, "position", "i")
         # The order features are listed in unless asked otherwise, and every other order's
         # tie-break: newest episode first, then as the post lists them (smaller comes first).
-        pairs = zip(self.episode, self.position, strict=True)
+        # The columns can differ in length after a cut-short commit: the key covers the
+        # documents both do, which are the ones the sort keys before it read.
+        pairs = zip(self.episode, self.position, strict=False)
         self.newest_key = array("q", [(-episode << 32) + position for episode, position in pairs])
         self.values: dict[str, dict[str, FacetValue]] = {}
         for fieldname in ("version", *TAG_FIELDS):
