@@ -6,11 +6,14 @@ and carry a stable key that never depends on crawl time.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar
 
 FLAGS = ("caution", "recommended", "impactful", "not_enabled_by_default")
 COMPLETE = "complete"  # an episode's parse health when every ID and paragraph found a feature
+# A HaloPSA ticket ID: 5 to 9 ASCII digits (the blog's are 6 and 7), written with or without "#".
+_TICKET_ID = re.compile(r"#?([0-9]{5,9})")
 
 
 def _tuple(value: Any) -> tuple:
@@ -64,7 +67,7 @@ class Feature:
     title: str
     url: str  # the episode post it comes from
     episode: int | None
-    ticket_id: str | None = None  # digits only, e.g. "1085470"
+    ticket_id: str | None = None  # digits only, e.g. "1085470" (see read_ticket_id)
     version: str | None = None  # canonical, e.g. "2.210"
     timestamp: str | None = None  # as written in the post, e.g. "49:41"
     seconds: int | None = None  # the timestamp in seconds from the start of the video
@@ -115,3 +118,9 @@ def timestamp_seconds(timestamp: str | None) -> int | None:
     for number in numbers:
         seconds = seconds * 60 + number
     return seconds
+
+
+def read_ticket_id(text: str) -> str | None:
+    """The ticket ID ``text`` is (``1085470`` or ``#1085470``) as digits; None when it is none."""
+    match = _TICKET_ID.fullmatch(text.strip())
+    return match.group(1) if match else None

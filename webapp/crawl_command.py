@@ -1,8 +1,9 @@
 """``halonotes crawl``: fetch new and changed episode posts into the store, politely.
 
 Runs the spider in this process through Scrapy's CrawlerProcess, prints a progress line
-while it runs (on a terminal) and one summary line at the end, and writes the run
-report to ``data/last_run.json``.
+while it runs (on a terminal) and one summary line at the end, brings an existing search
+index up to date with what the crawl stored, and writes the run report to
+``data/last_run.json``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -20,15 +20,14 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler.errors import HalonotesError
 from crawler.pipelines import CrawlRun
+from crawler.project import CRAWL_OPTIONS, LIVE_DELAY, SAMPLE_DELAY
 from crawler.report import PageRow, write_last_run
-from crawler.sample_site import SampleSiteServer, sample_site_dir
+from crawler.sample_site import sample_server
 from crawler.spider import CHANGED, LIVE_START_URL, NEW, UNCHANGED, EpisodeSpider, crawl_settings
 from crawler.state import crawl_lock
 from crawler.store import default_data_dir
+from index.build import update_index
 
-SAMPLE_PORT = 8471  # a fixed port keeps the sample's post URLs stable from run to run
-LIVE_DELAY = 1.0
-SAMPLE_DELAY = 0.05
 # Loggers whose warnings restate a failed page's report line (retries given up, size cap).
 QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.core.downloader.handlers.http11")
 
@@ -69,15 +68,13 @@ def run_crawl(
     return run
 
 
-@contextlib.contextmanager
-def sample_server() -> Iterator[SampleSiteServer]:
-    """Serve the bundled sample site on 127.0.0.1 (its usual port, or any free one)."""
+def update_search_index(data_dir: Path) -> HalonotesError | None:
+    """Bring an existing search index up to date; the error, when it fails, is not fatal."""
     try:
-        server = SampleSiteServer(sample_site_dir(), port=SAMPLE_PORT)
-    except OSError:
-        server = SampleSiteServer(sample_site_dir())
-    with server:
-        yield server
+        update_index(data_dir)
+    except HalonotesError as exc:
+        return exc
+    return None
 
 
 def summary_line(run: CrawlRun) -> str:
@@ -143,21 +140,21 @@ class ProgressDisplay:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
+    type=CRAWL_OPTIONS["timeout"].type,
+    default=CRAWL_OPTIONS["timeout"].default,
     show_default=True,
     help="Seconds to wait for one page.",
 )
 @click.option(
     "--retries",
-    type=click.IntRange(0, 10),
-    default=2,
+    type=CRAWL_OPTIONS["retries"].type,
+    default=CRAWL_OPTIONS["retries"].default,
     show_default=True,
     help="Retries of a page that times out or answers 5xx/429.",
 )
 @click.option(
     "--delay",
-    type=click.FloatRange(min=0),
+    type=CRAWL_OPTIONS["delay"].type,
     help=f"Seconds between requests.  [default: {LIVE_DELAY}, {SAMPLE_DELAY} with --sample]",
 )
 @click.option(
@@ -192,6 +189,7 @@ def crawl_command(
                 refresh=refresh,
                 on_page=display.page,
             )
+            index_error = update_search_index(data_dir) if run.store_changed else None
         run.report.finish()
         write_last_run(data_dir, run.report)
     except HalonotesError as exc:
@@ -199,8 +197,8 @@ def crawl_command(
     for row in run.report.pages:
         if row.failed:
             click.echo(f"{row.url}: {row.outcome}", err=True)
-    if run.index_error is not None:
-        click.echo(f"Search index not updated: {run.index_error}", err=True)
+    if index_error is not None:
+        click.echo(f"Search index not updated: {index_error}", err=True)
     click.echo(summary_line(run))
     if run.fetched == 0:
         raise click.ClickException(f"Nothing could be fetched from {start_url or LIVE_START_URL}.")
