@@ -13,7 +13,8 @@ from typing import Any, ClassVar
 FLAGS = ("caution", "recommended", "impactful", "not_enabled_by_default")
 COMPLETE = "complete"  # an episode's parse health when every ID and paragraph found a feature
 # A HaloPSA ticket ID: 5 to 9 ASCII digits (the blog's are 6 and 7), written with or without "#".
-_TICKET_ID = re.compile(r"#?([0-9]{5,9})")
+TICKET_DIGITS = r"[0-9]{5,9}(?![0-9])"
+_TICKET_ID = re.compile(rf"#?({TICKET_DIGITS})")
 
 
 def _tuple(value: Any) -> tuple:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.records import FLAGS
+from crawler.records import FLAGS, TICKET_DIGITS
 from crawler.versions import canonical_version
 
 HIGHLIGHTS = "highlights"
 FULL_LIST = "full list"
 
-_TICKET_ID = re.compile(r"#\s?([0-9]{5,})(?![0-9])|[(\[]\s*#?([0-9]{5,})\s*[)\]]")
+_TICKET_ID = re.compile(rf"#\s?({TICKET_DIGITS})|[(\[]\s*#?({TICKET_DIGITS})\s*[)\]]")
 # The same shapes in any script's digits: what a reader would take for a ticket ID.
 _ID_LIKE = re.compile(r"[#＃]\s?(\d{5,})(?!\d)|[(（\[]\s*[#＃]?(\d{5,})\s*[)）\]]")
 _VERSION_TAIL = re.compile(r"(?<![\w.$])(v?\d\.\d{1,3}(?:\.\d{1,4})?)\s*$", re.I)
