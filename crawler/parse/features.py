@@ -17,12 +17,13 @@ from crawler.parse.blocks import BULLET, HEADING, VIDEO, Block
 from crawler.parse.lines import (
     HIGHLIGHTS,
     is_chapter_line,
+    is_feature_line,
     section_heading,
     ticket_line,
+    titles_of_id_lines,
     version_heading,
 )
 from crawler.parse.meta import (
-    episode_marker,
     is_call_to_action,
     is_empty_list,
     is_label,
@@ -72,11 +73,6 @@ class BodyReading:
     features: list[FeatureDraft] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     stray_bullets: list[str] = field(default_factory=list)  # bullets under no feature (notes)
-
-
-def is_feature_line(block: Block) -> bool:
-    """True for a feature's title line; an intro that mentions a ticket ID is no feature."""
-    return ticket_line(block.text) is not None and episode_marker(block) is None
 
 
 def paragraph_title(text: str) -> tuple[str, str]:
@@ -132,7 +128,7 @@ def read_body(
         if heading_version:
             current, section_version = None, heading_version
             continue
-        line = ticket_line(text) if episode_marker(block) is None else None
+        line = ticket_line(text) if is_feature_line(block) else None
         if line is None and rich_only and not block.rich:
             continue  # outside the post's rich text: an author bio, a banner, a footer
         if line is None and index in titles_next:
@@ -200,17 +196,6 @@ def read_body(
         if block is last_block and current is not None and not _CLOSED.search(text):
             current.cut_off = bool(line) or block.kind != BULLET  # bullets end unpunctuated
     return reading
-
-
-def titles_of_id_lines(blocks: tuple[Block, ...] | list[Block]) -> set[int]:
-    """Indexes of the blocks just above a feature line that holds only an ID (and a version
-    or timestamp): such a block is that feature's title (``<h4>Title</h4><p>v2.250 #ID</p>``)."""
-    titles = set()
-    for index in range(1, len(blocks)):
-        line = ticket_line(blocks[index].text)
-        if line is not None and not line.titled and ticket_line(blocks[index - 1].text) is None:
-            titles.add(index - 1)
-    return titles
 
 
 def _merge_into(primary: FeatureDraft, other: FeatureDraft) -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crawler.parse.blocks import Block
+from crawler.parse.meta import episode_marker
 from crawler.records import FLAGS, TICKET_DIGITS
 from crawler.versions import canonical_version
 
@@ -100,6 +102,22 @@ def ticket_line(text: str) -> FeatureLine | None:
 def is_chapter_line(text: str) -> bool:
     """True for a chapter line of the video's description, such as ``12:40 – Billing``."""
     return bool(_CHAPTER_LINE.fullmatch(text.strip()))
+
+
+def is_feature_line(block: Block) -> bool:
+    """True for a feature's title line; an intro that mentions a ticket ID is no feature."""
+    return ticket_line(block.text) is not None and episode_marker(block) is None
+
+
+def titles_of_id_lines(blocks: tuple[Block, ...] | list[Block]) -> set[int]:
+    """Indexes of the blocks just above a feature line that holds only an ID (and a version
+    or timestamp): such a block is that feature's title (``<h4>Title</h4><p>v2.250 #ID</p>``)."""
+    titles = set()
+    for index in range(1, len(blocks)):
+        line = ticket_line(blocks[index].text)
+        if line is not None and not line.titled and ticket_line(blocks[index - 1].text) is None:
+            titles.add(index - 1)
+    return titles
 
 
 def version_heading(text: str) -> str | None:
