@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 TITLE_FIRST, BYLINE_FIRST, BYLINE_NO_NUMBER = "title first", "byline first", "byline, no number"
-HEADERS = (TITLE_FIRST, BYLINE_FIRST, BYLINE_NO_NUMBER)
+BARE = "no header: the intro first, the number only in the video line or the URL"
+HEADERS = (TITLE_FIRST, BYLINE_FIRST, BYLINE_NO_NUMBER, BARE)
 # Where the feature lines sit relative to the video.
 AFTER_VIDEO = "all after the video"
 HIGHLIGHTS_FIRST = "highlights before the video, full list after"
@@ -118,12 +119,20 @@ class PostPlan:
 
     @property
     def url(self) -> str:
+        if self.header == BARE and self.layout != NO_VIDEO and not self.embedded_player:
+            return f"https://blog.example.test/saved/capture-{self.number}.txt"
         return f"https://blog.example.test/thoughts/by-the-run-book-episode-{self.number}"
 
     @property
-    def iso_date(self) -> str:
+    def iso_date(self) -> str | None:
+        if self.header == BARE:
+            return None
         year, month, day = self.date
         return f"{year}-{month * 2 + 1:02d}-{day:02d}"
+
+    @property
+    def expected_author(self) -> str | None:
+        return None if self.header == BARE else self.author
 
     @property
     def video_url(self) -> str:
@@ -188,10 +197,12 @@ def _intro(plan: PostPlan) -> list[str]:
         versions = f"HaloPSA v{plan.versions[0]}"
     else:
         versions = f"the rest of HaloPSA v{plan.versions[0]} and the start of v{plan.versions[1]}"
-    if plan.header == BYLINE_NO_NUMBER:
+    if plan.header in (BYLINE_NO_NUMBER, BARE):
         opening = f"This time {hosts} {verb} {versions}, one change at a time."
-    else:
+    elif plan.number % 2:
         opening = f"In Episode {plan.number} of By the [run]Book, {hosts} {verb} {versions}."
+    else:
+        opening = f"Episode {plan.number} sees {hosts} {verb} {versions}."
     lines = [opening]
     if plan.layout in (HIGHLIGHTS_FIRST, ONLY_BEFORE, MIDDLE):
         lines.append("These are the changes the hosts singled out:")
@@ -210,7 +221,7 @@ def _parts(plan: PostPlan) -> list[tuple[str, str]]:
         parts.append(("title", f"By the [run]Book: Episode {plan.number}"))
         parts += [("line", "By"), ("line", plan.author), ("line", date), ("line", "•")]
         parts += [("line", "12 min read"), ("line", "Share this post")]
-    else:
+    elif plan.header != BARE:
         parts += [("line", "By"), ("line", plan.author), ("line", date), ("line", "•")]
         parts += [("line", "15 min read")]
         parts += [("line", category) for category in _CATEGORIES[: 2 + plan.number % 3]]

@@ -30,7 +30,7 @@ def check(plan: PostPlan) -> None:
     assert [e.episode for e in parsed.episodes] == [plan.number]
     (episode,) = parsed.episodes
     assert episode.date == plan.iso_date
-    assert episode.author == plan.author
+    assert episode.author == plan.expected_author
     assert episode.hosts == plan.hosts
     assert episode.versions == plan.versions
     has_link = plan.element != TEXT and plan.layout != NO_VIDEO

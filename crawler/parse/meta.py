@@ -19,7 +19,11 @@ _SEP = r"\s*[:|–—-]?\s*"
 _NUMBER = r"episode\s*#?\s*(\d{1,4})(?!\d)"
 _TITLE_LINE = re.compile(rf"{_SERIES}{_SEP}{_NUMBER}\s*(?:[:|–—-].{{0,150}})?", re.I)
 _HEADING_LINE = re.compile(rf"(?:{_SERIES}{_SEP})?{_NUMBER}\s*(?:[:|–—-].{{0,150}})?", re.I)
-_INTRO_LINE = re.compile(rf"(?:in\s+)?episode\s+(\d{{1,4}})\s+of\s+(?:the\s+)?{_SERIES}\b", re.I)
+# "Episode 22 of By the [run]Book dives…", "In Episode 23, the hosts…", "Episode 24 covers…".
+_INTRO_LINE = re.compile(
+    rf"(?:in\s+)?episode\s+(\d{{1,4}})(?:\s+of\s+(?:the\s+)?{_SERIES}\b|(?=[\s,]+[a-z]))",
+    re.I,
+)
 _WATCH_LINE = re.compile(rf"watch(?:\s+now)?\s*[:|–—-]?\s*(?:{_SERIES}{_SEP})?{_NUMBER}", re.I)
 _WATCH_WORD = re.compile(
     r"\s*watch(?:\s+(?:now|it|here|the\s+(?:full\s+)?(?:episode|video|recording)))*"

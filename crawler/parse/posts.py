@@ -23,6 +23,7 @@ from crawler.parse.meta import (
     is_label,
     is_more_posts_heading,
     is_name,
+    is_read_post,
     is_read_time,
     is_share_line,
 )
@@ -81,11 +82,12 @@ def split_posts(blocks: list[Block], own_number: int | None = None) -> list[Post
         if not found:
             continue
         kind, number = found
-        start = index
-        if kind == WATCH and index > 0 and not episode_marker(blocks[index - 1]):
-            start = index - 1  # the intro paragraph just above "Watch Now"
-        starts[number] = min(starts.get(number, start), start)
+        starts[number] = min(starts.get(number, index), index)
         markers.setdefault(number, []).append((index, kind))
+    for number, found in markers.items():
+        if all(kind == WATCH for _, kind in found):
+            # Named only by its video line: the intro and any highlights above it are its own.
+            starts[number] = _start_above_video(blocks, found[0][0], markers)
 
     if own_number is not None and own_number not in starts:
         # The post names no number: it is the page's own post, above any other post's card.
@@ -93,16 +95,6 @@ def split_posts(blocks: list[Block], own_number: int | None = None) -> list[Post
         if end > 0:
             starts[own_number] = 0
             markers[own_number] = []
-
-    own_kinds = {kind for _, kind in markers.get(own_number, ())}
-    if (
-        own_number in starts
-        and not own_kinds - {WATCH}
-        and min(starts.values()) == starts[own_number]
-    ):
-        # The page's own post, named only by its video line: its header and any
-        # highlights listed above the video are its own too.
-        starts[own_number] = 0
 
     claimed = set(starts.values())
     for number, start in list(starts.items()):
@@ -125,6 +117,22 @@ def split_posts(blocks: list[Block], own_number: int | None = None) -> list[Post
             )
         )
     return spans
+
+
+def _start_above_video(
+    blocks: list[Block], watch: int, markers: dict[int, list[tuple[int, str]]]
+) -> int:
+    """Where a post named only by its "Watch Now" line starts: after the nearest line above
+    it that closes something else (another post's marker, a "Read post" link, a byline or
+    date line), else at the top of the page."""
+    others = {index for found in markers.values() for index, _ in found if index < watch}
+    for index in range(watch - 1, -1, -1):
+        block = blocks[index]
+        if index in others or is_read_post(block.text) or is_more_posts_heading(block.text):
+            return index + 1
+        if _is_byline_line(block):
+            return index  # the post's own header line: the header search takes it from here
+    return 0
 
 
 def _more_posts_index(blocks: list[Block], start: int = 0, end: int | None = None) -> int:
