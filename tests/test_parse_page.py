@@ -365,3 +365,15 @@ def test_webflow_chrome_is_never_a_note_or_a_title():
     for chrome in ("No items found.", "Share this post", "Billing", "By the [run]Book"):
         assert chrome not in texts
     assert "5100999" not in str(_records(parsed))  # the w-condition-invisible block
+
+
+def test_cards_of_other_posts_whose_teaser_names_the_episode_are_no_episodes():
+    page = (FIXTURES / "webflow_player_page.html").read_text(encoding="utf-8")
+    card = (
+        '<div class="post-card"><div>January 26, 2027</div><h3>By the [run]Book: Episode 60</h3>'
+        "<p>Episode 60 covers the first half of HaloPSA v2.250.</p>"
+        '<a href="/thoughts/by-the-run-book-episode-60">Read post</a></div>'
+    )
+    page = page.replace("</body>", card + "</body>")
+    parsed = parse_page(page, "https://blog.example.test/thoughts/by-the-run-book-episode-62")
+    assert [e.episode for e in parsed.episodes] == [62]

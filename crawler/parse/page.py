@@ -98,7 +98,7 @@ def _read_post(
     default_version = header.versions[0] if len(header.versions) == 1 else None
     reading = read_body(body, default_version=default_version, ends_cut=ends_cut)
     drafts = merge_listings(reading.features)
-    if not (header.has_video or span.has_intro or span.own_page or drafts):
+    if not (header.has_video or drafts or span.own_page or (span.has_intro and header.intro)):
         return None  # a "recent posts" card: no post text to read
 
     number = span.number
