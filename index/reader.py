@@ -10,7 +10,6 @@ per index generation and never changed after.
 from __future__ import annotations
 
 import heapq
-import json
 import logging
 import math
 import os
@@ -35,7 +34,7 @@ from index.facets import MaskDocs, Tables, docnums, mask_of
 from index.model import EpisodeInfo, FacetCount, FeaturePage, Hit, ResultPage, SearchRequest
 from index.query import ParsedQuery, VersionRange, Word, parse_query, request_filters
 from index.ranking import term_frequency, top_by_query, top_by_terms
-from index.schema import KIND_FEATURE, TEXT_FIELDS, text_analyzer
+from index.schema import KIND_FEATURE, TEXT_FIELDS, stored_record, text_analyzer
 from index.snippets import snippet, video_at
 
 log = logging.getLogger(__name__)
@@ -353,7 +352,7 @@ class IndexReader:
 
     @staticmethod
     def _plain_hit(searcher, tables: Tables, docnum: int) -> Hit:
-        record = json.loads(searcher.stored_fields(docnum)["record"])
+        record = stored_record(searcher.stored_fields(docnum))
         episode = tables.episodes.get(record.get("episode")) or {}
         hit = Hit(
             key=record["key"],
@@ -453,7 +452,7 @@ class IndexReader:
         """A word as written in the index's text whose stem is ``stem`` ("invoic" -> "invoice")."""
         for name in ("title", "summary"):
             for docnum in searcher.docs_for_query(Term(name, stem)):
-                record = json.loads(searcher.stored_fields(docnum)["record"])
+                record = stored_record(searcher.stored_fields(docnum))
                 text = record.get(name) or ""
                 for token in text_analyzer()(text, chars=True):
                     if token.text == stem:
