@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.errors import StoreError
+from crawler.record_check import EPISODE_FIELDS, FEATURE_FIELDS, line_problem
 from crawler.records import Episode, Feature
 from crawler.versions import version_key
 
@@ -54,24 +55,42 @@ class MergeReport:
         self.unchanged += other.unchanged
 
 
-def parse_jsonl_line(path: Path, number: int, line: str | bytes) -> dict:
-    """Parse line ``number`` of a store file, or raise a StoreError naming the place."""
+def parse_jsonl_line(
+    path: Path, number: int, line: str | bytes, fields: dict | None = None
+) -> dict:
+    """Parse line ``number`` of a store file and check it against ``fields`` (record_check).
+
+    Raises:
+        StoreError: ``path:number: what is wrong``, for any line that is not a valid record.
+    """
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _line_error(path, number, f"not valid UTF-8 (byte {exc.start + 1})") from exc
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise StoreError(
-            f"{path}:{number} is not valid JSON ({exc.msg}). "
-            "Restore the file from version control, or delete it and crawl again."
-        ) from exc
+        raise _line_error(path, number, f"not valid JSON ({exc.msg})") from exc
     if not isinstance(data, dict):
-        raise StoreError(f"{path}:{number} is not a JSON object.")
+        raise _line_error(path, number, "not a JSON object")
+    problem = line_problem(data, fields) if fields else None
+    if problem:
+        raise _line_error(path, number, problem)
     return data
 
 
-def read_jsonl(path: Path) -> Iterator[dict]:
-    """Yield the objects of a JSON Lines file; a missing file yields nothing."""
+def _line_error(path: Path, number: int, problem: str) -> StoreError:
+    return StoreError(
+        f"{path}:{number}: {problem}. Fix or remove the line (or restore the file from "
+        "version control), then run the command again."
+    )
+
+
+def read_jsonl(path: Path, fields: dict | None = None) -> Iterator[dict]:
+    """Yield the checked objects of a JSON Lines file; a missing file yields nothing."""
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")
     except FileNotFoundError:
         return
     except OSError as exc:
@@ -79,7 +98,7 @@ def read_jsonl(path: Path) -> Iterator[dict]:
     with handle:
         for number, line in enumerate(handle, start=1):
             if line.strip():
-                yield parse_jsonl_line(path, number, line)
+                yield parse_jsonl_line(path, number, line, fields)
 
 
 def _write_temp(path: Path, rows: Iterable[dict]) -> Path:
@@ -149,17 +168,24 @@ class Store:
     def episodes(self) -> list[Episode]:
         """All stored episodes, by episode number."""
         with self.reading():
-            return [Episode.from_dict(row) for row in read_jsonl(self.episodes_path)]
+            return [
+                Episode.from_dict(row) for row in read_jsonl(self.episodes_path, EPISODE_FIELDS)
+            ]
 
     def features(self) -> list[Feature]:
         """All stored features, in store order."""
         with self.reading():
-            return [Feature.from_dict(row) for row in read_jsonl(self.features_path)]
+            return [
+                Feature.from_dict(row) for row in read_jsonl(self.features_path, FEATURE_FIELDS)
+            ]
 
     def release_notes(self) -> list[Feature]:
         """Features known from a version's release notes (no episode)."""
         with self.reading():
-            return [Feature.from_dict(row) for row in read_jsonl(self.release_notes_path)]
+            return [
+                Feature.from_dict(row)
+                for row in read_jsonl(self.release_notes_path, FEATURE_FIELDS)
+            ]
 
     @property
     def journal_path(self) -> Path:

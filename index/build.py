@@ -32,7 +32,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import TOC, LockError, clean_files
 
-from crawler.errors import IndexBusyError, IndexMissingError, StoreError
+from crawler.errors import IndexBuildError, IndexBusyError, IndexMissingError, StoreError
+from crawler.record_check import EPISODE_FIELDS, FEATURE_FIELDS
 from crawler.records import Episode, Feature
 from crawler.store import Store, fsync_dir, parse_jsonl_line
 from crawler.versions import version_key
@@ -109,7 +110,7 @@ def _store_lines(path: Path) -> Iterator[tuple[int, bytes]]:
 
 @dataclass(frozen=True)
 class _Source:
-    """One store line that becomes one document."""
+    """One store line that becomes one document (checked when the store was read)."""
 
     kind: str
     path: Path
@@ -120,26 +121,29 @@ class _Source:
         data = parse_jsonl_line(self.path, self.number, self.line)
         if self.kind == KIND_EPISODE:
             return episode_document(Episode.from_dict(data), digest=digest)
-        if not isinstance(data.get("title"), str):
-            raise StoreError(
-                f"{self.path}:{self.number} has no title. Restore the file or crawl again."
-            )
         return feature_document(data, kind=self.kind, digest=digest)
 
 
 def _sources(data_dir: Path) -> dict[str, _Source]:
-    """Every document the store calls for, by digest (identical lines index once)."""
+    """Every document the store calls for, by digest (identical lines index once).
+
+    Every line is checked here, before any index writer starts.
+
+    Raises:
+        StoreError: a line is not a valid record (``path:line: what is wrong``).
+    """
     store = Store(data_dir)
     files = (
-        (KIND_FEATURE, store.features_path),
-        (KIND_RELEASE_NOTE, store.release_notes_path),
-        (KIND_EPISODE, store.episodes_path),
+        (KIND_FEATURE, store.features_path, FEATURE_FIELDS),
+        (KIND_RELEASE_NOTE, store.release_notes_path, FEATURE_FIELDS),
+        (KIND_EPISODE, store.episodes_path, EPISODE_FIELDS),
     )
     sources: dict[str, _Source] = {}
     with store.reading():  # one consistent version of the store, even while a crawl merges
-        for kind, path in files:
+        for kind, path, fields in files:
             prefix = kind.encode() + b"\0" + _SALT + b"\0"
             for number, line in _store_lines(path):
+                parse_jsonl_line(path, number, line, fields)
                 digest = hashlib.sha1(prefix + line).hexdigest()
                 sources[digest] = _Source(kind, path, number, line)
     return sources
@@ -401,6 +405,7 @@ def rebuild_index(
                 writer.commit()
             finally:
                 _forking_indexers.clear()
+            _check_count(ix, len(sources), data_dir, kept="The previous index was kept")
             ix.close()
             _swap_in(data_dir, build_dir)
         except OSError as exc:
@@ -420,6 +425,17 @@ def rebuild_index(
     )
     log.info("%s", report.summary())
     return report
+
+
+def _check_count(ix, expected: int, data_dir: Path, *, kept: str) -> None:
+    """Raise IndexBuildError when the index does not hold one document per store record
+    (an indexing process that died leaves its documents out without an error)."""
+    found = ix.doc_count()
+    if found != expected:
+        raise IndexBuildError(
+            f"The index built in {data_dir} holds {found} documents but the store has "
+            f"{expected}. {kept}; run: halonotes index --rebuild"
+        )
 
 
 def _remove_unfinished_commit(ix, folder: Path) -> None:
@@ -490,6 +506,12 @@ def update_index(
                         writer.delete_by_term("digest", digest)
                     for digest in added:
                         writer.add_document(**sources[digest].document(digest))
+                _check_count(ix, len(sources), data_dir, kept="The update is incomplete")
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot write the index in {data_dir}: {exc.strerror or exc}. "
+                "The last commit was kept; free some space or fix permissions and retry."
+            ) from exc
         finally:
             ix.close()
     report = IndexReport(
