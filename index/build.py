@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, LockError, clean_files
 
 from crawler.errors import IndexBuildError, IndexBusyError, IndexMissingError, StoreError
@@ -45,6 +46,7 @@ from index.schema import (
     KIND_RELEASE_NOTE,
     SCHEMA,
     SCHEMA_REVISION,
+    stored_record,
 )
 
 log = logging.getLogger(__name__)
@@ -85,9 +87,49 @@ def index_path(data_dir: Path | str) -> Path:
 
 
 def index_exists(data_dir: Path | str) -> bool:
-    """True when the data folder holds a complete index."""
+    """True when the data folder holds a committed index (readable or not)."""
     path = index_path(data_dir)
-    return path.is_dir() and whoosh_index.exists_in(str(path))
+    return path.is_dir() and any(path.glob("_*_*.toc"))
+
+
+class _ClosingStorage(FileStorage):
+    """A FileStorage that notes the files it opens until told to stop, so a failed open can
+    close them: Whoosh leaves its table of contents open when reading it fails."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        self.opened: list | None = []
+
+    def open_file(self, name, **kwargs):
+        """Open a file of the index, noting it while the index is being opened."""
+        handle = super().open_file(name, **kwargs)
+        if self.opened is not None:
+            self.opened.append(handle)
+        return handle
+
+
+def open_index(folder: Path | str):
+    """Open the Whoosh index in ``folder``; a failure leaves none of its files open."""
+    storage = _ClosingStorage(str(folder))
+    try:
+        return storage.open_index()
+    except BaseException:
+        for handle in storage.opened:
+            with contextlib.suppress(Exception):  # closed already by the reader
+                handle.close()
+        raise
+    finally:
+        storage.opened = None
+
+
+def unreadable_index(path: Path, exc: BaseException) -> IndexMissingError:
+    """The error for an index that exists but cannot be opened: unpickling, a renamed class,
+    a format version or truncated files. One line, naming the reason and the fix."""
+    reason = (str(exc).splitlines() or [""])[0][:160]
+    reason = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
+    return IndexMissingError(
+        f"The search index at {path} cannot be read ({reason}). Run: halonotes index --rebuild"
+    )
 
 
 # --- the documents -------------------------------------------------------------------------
@@ -428,9 +470,21 @@ def rebuild_index(
 
 
 def _check_count(ix, expected: int, data_dir: Path, *, kept: str) -> None:
-    """Raise IndexBuildError when the index does not hold one document per store record
-    (an indexing process that died leaves its documents out without an error)."""
-    found = ix.doc_count()
+    """Check the index holds one document per store record (an indexing process that died
+    leaves its documents out without an error) and that its last record reads back.
+
+    Raises:
+        IndexBuildError: the count differs.
+        IndexMissingError: the index's files cannot be read.
+    """
+    try:
+        with ix.searcher() as searcher:
+            found = searcher.doc_count()
+            last = max(searcher.reader().all_doc_ids(), default=None)
+            if last is not None:
+                stored_record(searcher.stored_fields(last))
+    except Exception as exc:
+        raise unreadable_index(index_path(data_dir), exc) from exc
     if found != expected:
         raise IndexBuildError(
             f"The index built in {data_dir} holds {found} documents but the store has "
@@ -482,11 +536,13 @@ def update_index(
         _remove_stale_snapshots(data_dir)
         path = index_path(data_dir)
         try:
-            ix = whoosh_index.open_dir(str(path.resolve()))
+            ix = open_index(path.resolve())
         except whoosh_index.EmptyIndexError as exc:
             raise IndexMissingError(
                 f"The index at {path} is incomplete. Run: halonotes index --rebuild"
             ) from exc
+        except Exception as exc:  # any failure to load it: the rebuild is the fix
+            raise unreadable_index(path, exc) from exc
         try:
             _remove_unfinished_commit(ix, path.resolve())
             sources = _sources(data_dir)
@@ -506,7 +562,7 @@ def update_index(
                         writer.delete_by_term("digest", digest)
                     for digest in added:
                         writer.add_document(**sources[digest].document(digest))
-                _check_count(ix, len(sources), data_dir, kept="The update is incomplete")
+            _check_count(ix, len(sources), data_dir, kept="The update is incomplete")
         except OSError as exc:
             raise StoreError(
                 f"Cannot write the index in {data_dir}: {exc.strerror or exc}. "

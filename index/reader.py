@@ -29,7 +29,7 @@ from whoosh.query.compound import DefaultOr as Or
 
 from crawler.errors import IndexMissingError, QueryError
 from crawler.versions import canonical_version, version_key
-from index.build import index_path
+from index.build import index_path, open_index, unreadable_index
 from index.facets import MaskDocs, Tables, docnums, mask_of
 from index.model import EpisodeInfo, FacetCount, FeaturePage, Hit, ResultPage, SearchRequest
 from index.query import ParsedQuery, VersionRange, Word, parse_query, request_filters
@@ -232,7 +232,7 @@ class IndexReader:
         with self._lock:
             ix = self._indexes.get(target)
             if ix is None:
-                ix = whoosh_index.open_dir(target)
+                ix = open_index(target)
                 # Only the current folder's index object is kept; old searchers keep theirs.
                 self._indexes = {target: ix}
             return ix
@@ -290,6 +290,8 @@ class IndexReader:
                 with self._lock:
                     self._indexes.pop(target, None)
                 continue
+            except Exception as exc:  # unpickling, a renamed class, a format, cut-off files
+                raise unreadable_index(self._link, exc) from exc
             local.searcher, local.target, local.stamp = searcher, target, stamp
             return searcher
         raise IndexMissingError(
@@ -314,7 +316,10 @@ class IndexReader:
             with self._lock:
                 tables = self._tables.get(ident)
                 if tables is None:
-                    tables = Tables(searcher)
+                    try:
+                        tables = Tables(searcher)
+                    except Exception as exc:  # segment files cut short or garbled
+                        raise unreadable_index(self._link, exc) from exc
                     self._tables = {ident: tables}
         return searcher, tables, ident
 
