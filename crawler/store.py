@@ -33,9 +33,23 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+DATA_SETTING = "HALONOTES_DATA"  # the one setting naming the data folder, for every command
+
+
 def default_data_dir() -> Path:
-    """The data folder: ``$HALONOTES_DATA`` or ``data``."""
-    return Path(os.environ.get("HALONOTES_DATA") or "data")
+    """The data folder every command and the site use without ``--data``: ``$HALONOTES_DATA``
+    or ``data``.
+
+    Raises:
+        StoreError: ``HALONOTES_DATA_DIR`` is set: a name once documented for the site only,
+            refused rather than read by some commands and not others.
+    """
+    if os.environ.get("HALONOTES_DATA_DIR"):
+        raise StoreError(
+            f"HALONOTES_DATA_DIR is not a setting; the data folder is {DATA_SETTING}. "
+            f"Run: export {DATA_SETTING}=$HALONOTES_DATA_DIR; unset HALONOTES_DATA_DIR"
+        )
+    return Path(os.environ.get(DATA_SETTING) or "data")
 
 
 @dataclass
@@ -152,6 +166,15 @@ class Store:
     def __init__(self, data_dir: Path | str | None = None):
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         self._held = False
+
+    def require(self) -> None:
+        """Raise a StoreError naming the folder when it holds no store file at all."""
+        paths = (self.episodes_path, self.features_path, self.release_notes_path)
+        if not any(path.is_file() for path in paths):
+            raise StoreError(
+                f"No store in {self.data_dir}: it has no {EPISODES_FILE} or {FEATURES_FILE}. "
+                "Run halonotes crawl or halonotes import into it first, or pass --data DIR."
+            )
 
     @property
     def episodes_path(self) -> Path:
