@@ -36,6 +36,8 @@ from index.query import ParsedQuery, VersionRange, Word, parse_query, request_fi
 from index.ranking import term_frequency, top_by_query, top_by_terms
 from index.schema import KIND_FEATURE, TEXT_FIELDS, stored_record, text_analyzer
 from index.snippets import snippet, video_at
+from index.suggest import MAX_WORDS as MAX_SUGGESTED_WORDS
+from index.suggest import closest_term
 
 log = logging.getLogger(__name__)
 
@@ -433,19 +435,13 @@ class IndexReader:
 
     def _suggest(self, searcher, text: _TextQuery, request: SearchRequest) -> str | None:
         """The query with each word that has no hits replaced by a close word that has."""
-        if not text.missing:
+        if not text.missing or len(text.missing) > MAX_SUGGESTED_WORDS:
             return None
         reader = searcher.reader()
         suggestion = request.q
         for word in text.missing:
             stem = text_analyzer()(word.text).__next__().text
-            best, best_count = None, 0
-            for name in ("title", "summary"):
-                distance = 1 if len(stem) <= 4 else 2
-                for term in reader.terms_within(name, stem, distance, prefix=1):
-                    count = reader.doc_frequency(name, term)
-                    if count > best_count:
-                        best, best_count = term, count
+            best = closest_term(reader, stem)
             if best is None:
                 return None
             surface = self._surface(searcher, best) or best
@@ -674,14 +670,19 @@ class IndexReader:
         record = tables.episodes.get(number)
         return self._episode_info(tables, record) if record else None
 
-    def episode_features(self, number: int) -> list[Hit]:
-        """The features of one episode, in the order the video reaches them."""
+    def episode_features(
+        self, number: int, *, page: int = 1, page_size: int | None = None
+    ) -> list[Hit]:
+        """The features of one episode, in the order the video reaches them; with
+        ``page_size``, only that page of them (the episode's ``feature_count`` is the total)."""
         searcher, tables, _ident = self._state()
         mask = tables.value_mask("episode", str(number)) & tables.features
         seconds, position = tables.seconds, tables.position
         ordered = self._sorted_docs(
             tables, mask, lambda d: (seconds[d] if seconds[d] >= 0 else 1 << 30, position[d])
         )
+        if page_size is not None:
+            ordered = ordered[(page - 1) * page_size : page * page_size]
         return [self._hit(searcher, tables, d) for d in ordered]
 
     def versions(self) -> list[FacetCount]:
