@@ -38,8 +38,10 @@ from twisted.internet.error import (
     TimeoutError,
 )
 from twisted.web.client import ResponseFailed, ResponseNeverReceived
+from w3lib.encoding import http_content_type_encoding
 
 from crawler.bounds import CrawlBounds
+from crawler.parse_encoding import UndecodableError, read_page
 from crawler.parser import parse_page
 from crawler.records import Episode, Feature
 from crawler.retry_after import RETRY_AFTER_MAX_SETTING, retry_after_seconds
@@ -348,14 +350,18 @@ class EpisodeSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield PageOutcome(url, "error: not an HTML page", True, response.status)
             return
+        declared = http_content_type_encoding(_header(response, "Content-Type"))
         try:
-            # Checked strictly: a page that breaks its own encoding never replaces records.
-            response.body.decode(response.encoding)
-        except UnicodeDecodeError as exc:
-            outcome = f"error: not valid {response.encoding} (byte {exc.start})"
-            yield PageOutcome(url, outcome, True, response.status)
+            page = read_page(response.body, declared=declared)
+        except UndecodableError as exc:
+            yield PageOutcome(url, f"error: {exc}", True, response.status)
             return
-        parsed = parse_page(response.text, url)
+        if page.damaged:  # UTF-8 with broken bytes: never replaces the stored records
+            yield PageOutcome(url, f"error: {page.note}", True, response.status)
+            return
+        if page.note:
+            self.logger.warning("%s: %s", url, page.note)
+        parsed = parse_page(page.text, url)
         yield FetchedPost(url, response.body, parsed.episodes, parsed.features, etag, last_modified)
 
     def post_failed(self, failure):

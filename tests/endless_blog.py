@@ -1,6 +1,7 @@
 """A hostile blog on 127.0.0.1 for the crawl-bound tests: a listing whose "Next" pages never
 end and a sitemap of 100,000 episode-like URLs. One real post (the sample site's episode 51)
-answers; every other post is a quick 404. Every request is counted."""
+answers (with ``post_content_type``); every other post is a quick 404. Every request is
+counted."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ class EndlessHandler(BaseHTTPRequestHandler):
             self.answer(200, self.server.sitemap, "application/xml")
         elif parts.path == REAL_POST:
             body = (sample_site_dir() / "thoughts" / "by-the-run-book-episode-51.html").read_bytes()
-            self.answer(200, body, "text/html; charset=utf-8")
+            self.answer(200, body, self.server.post_content_type)
         else:
             self.answer(404, b"gone", "text/plain")
 
@@ -76,6 +77,7 @@ class EndlessBlog(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), EndlessHandler)
         self.endless = endless
         self.sitemap = sitemap(sitemap_urls) if sitemap_urls else b""
+        self.post_content_type = "text/html; charset=utf-8"
         self.paths: list[str] = []
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
