@@ -107,6 +107,8 @@ for kind, queries in plan.items():
         reader.search(parse_request({"q": q}))
         times.append((time.perf_counter() - started) * 1000)
     out[kind] = times
+import crawler
+assert crawler.__file__.startswith(sys.argv[3]), crawler.__file__
 print(json.dumps(out))
 """
 
@@ -114,7 +116,7 @@ print(json.dumps(out))
 def time_queries(code: Path, data_dir: Path, plan: dict) -> dict[str, list[float]]:
     """Run the plan in a fresh process on the code in ``code``."""
     result = subprocess.run(
-        [sys.executable, "-c", TIMER, str(data_dir), json.dumps(plan)],
+        [sys.executable, "-c", TIMER, str(data_dir), json.dumps(plan), str(code)],
         capture_output=True,
         text=True,
         cwd=code,

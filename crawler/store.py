@@ -6,6 +6,11 @@ temporary file, records the set in a journal, then renames them into place. The 
 is the commit point: a process killed before it leaves the old files, one killed after it
 is rolled forward by the next reader or writer, so the store is always the old pair or the
 new pair, never a mix and never half a file.
+
+Merging episodes newer than every stored one appends their lines instead, at a cost in
+proportion to the episode rather than the store: the files' sizes are recorded first, the
+lines appended, and the record deleted as the commit point; a process killed before that
+leaves the record, and the next reader or writer cuts the files back to those sizes.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ FEATURES_FILE = "features.jsonl"
 RELEASE_NOTES_FILE = "release_notes.jsonl"
 LOCK_FILE = ".store.lock"
 JOURNAL_FILE = ".store.journal"
+APPEND_FILE = ".store.append"  # the files' sizes before an append; gone once it is complete
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -156,6 +162,30 @@ def _write_error(path: Path, exc: OSError) -> StoreError:
     return StoreError(f"Cannot write {path}: {reason}. Nothing was changed.")
 
 
+def _last_line(path: Path) -> bytes | None:
+    """The last non-empty line of a file, with its newline if it has one (None when empty)."""
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        return None
+    with handle:
+        end = handle.seek(0, os.SEEK_END)
+        chunk = b""
+        position = end
+        while position > 0:
+            step = min(65536, position)
+            position -= step
+            handle.seek(position)
+            chunk = handle.read(step) + chunk
+            body = chunk.rstrip(b"\n")
+            start = body.rfind(b"\n")
+            if start >= 0 or position == 0:
+                if not body:
+                    return None
+                return chunk[start + 1 :] if start >= 0 else chunk
+        return None
+
+
 def _feature_order(feature: Feature) -> tuple:
     return (feature.episode or 0, feature.position, feature.key)
 
@@ -214,6 +244,10 @@ class Store:
     def journal_path(self) -> Path:
         return self.data_dir / JOURNAL_FILE
 
+    @property
+    def append_path(self) -> Path:
+        return self.data_dir / APPEND_FILE
+
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the store's write lock (other writers and readers wait)."""
@@ -227,7 +261,7 @@ class Store:
         if not self.data_dir.is_dir():
             yield
             return
-        if self.journal_path.exists():
+        if self.journal_path.exists() or self.append_path.exists():
             with self.locked():
                 pass
         with self._lock(fcntl.LOCK_SH):
@@ -269,10 +303,69 @@ class Store:
                 os.replace(temp, self.data_dir / final_name)
         with contextlib.suppress(FileNotFoundError):
             self.journal_path.unlink()
-        for name in (EPISODES_FILE, FEATURES_FILE, RELEASE_NOTES_FILE, JOURNAL_FILE):
+        self._undo_append()
+        for name in (EPISODES_FILE, FEATURES_FILE, RELEASE_NOTES_FILE, JOURNAL_FILE, APPEND_FILE):
             for stray in self.data_dir.glob(f".{name}.*.tmp"):  # only ever written under the lock
                 with contextlib.suppress(OSError):
                     stray.unlink()
+
+    def _undo_append(self) -> None:
+        """Cut the files back to the sizes an append that did not finish recorded."""
+        try:
+            sizes = json.loads(self.append_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError):
+            sizes = {}  # the record was never completed, so no line was appended
+        for name, size in sizes.items():
+            with contextlib.suppress(FileNotFoundError), (self.data_dir / name).open("r+b") as f:
+                f.truncate(size)
+                os.fsync(f.fileno())
+        self.append_path.unlink()
+        fsync_dir(self.data_dir)
+
+    def _append(self, files: dict[Path, list[dict]]) -> None:
+        """Append rows to several files as one change (see the module docstring)."""
+        sizes = {path.name: path.stat().st_size if path.exists() else 0 for path in files}
+        writing = self.append_path
+        try:
+            os.replace(_write_temp(self.append_path, [sizes]), self.append_path)
+            fsync_dir(self.data_dir)
+            for writing, rows in files.items():
+                with writing.open("a", encoding="utf-8", newline="\n") as handle:
+                    for row in rows:
+                        handle.write(json.dumps(row, sort_keys=True, ensure_ascii=False))
+                        handle.write("\n")
+                    handle.flush()
+                    os.fsync(handle.fileno())
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                self._undo_append()
+            raise _write_error(writing, exc) from exc
+        self.append_path.unlink()  # the commit point
+        fsync_dir(self.data_dir)
+
+    def _appendable(self, episodes: list[Episode], features: list[Feature]) -> bool:
+        """True when every given record belongs after every stored one: new episodes, newer
+        than the last stored episode and feature (both files are kept in that order)."""
+        numbers = {episode.episode for episode in episodes}
+        if not episodes or any(f.episode not in numbers for f in features):
+            return False
+        newest = -1
+        for path, fields in (
+            (self.episodes_path, EPISODE_FIELDS),
+            (self.features_path, FEATURE_FIELDS),
+        ):
+            last = _last_line(path)
+            if last is None:
+                continue
+            if not last.endswith(b"\n"):
+                return False
+            try:
+                newest = max(newest, parse_jsonl_line(path, 0, last, fields).get("episode") or 0)
+            except StoreError:
+                return False  # the full merge reads the file and names the bad line
+        return min(numbers) > newest
 
     def _commit(self, files: dict[Path, list[dict]]) -> None:
         """Replace several files as one change (see the module docstring)."""
@@ -307,6 +400,19 @@ class Store:
         episodes = list(episodes)
         features = list(features)
         with self.locked():
+            if self._appendable(episodes, features):
+                new_features = list({f.key: f for f in features}.values())
+                self._append(
+                    {
+                        self.episodes_path: [
+                            e.to_dict() for e in sorted(episodes, key=lambda e: e.episode)
+                        ],
+                        self.features_path: [
+                            f.to_dict() for f in sorted(new_features, key=_feature_order)
+                        ],
+                    }
+                )
+                return MergeReport(added=len(new_features))
             stored_episodes = {e.key: e for e in self.episodes()}
             stored_features = self.features()
             report = MergeReport()
