@@ -1,4 +1,5 @@
-"""An episode with thousands of features is served a page at a time, as HTML and as JSON."""
+"""An episode with thousands of features is served a page at a time, as HTML and as JSON, and
+its feeds and its version's stop at a bounded number of entries."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from crawler.records import Episode, Feature
 from crawler.store import Store
 from index.build import rebuild_index
 from webapp.app import create_app
+from webapp.feeds import FEED_MAX_ENTRIES
 from webapp.views.episodes import EPISODE_PAGE_SIZE
 
 URL = "https://blog.example/thoughts/by-the-run-book-episode-7"
@@ -60,3 +62,10 @@ def test_episode_page_shows_one_page_of_cards_and_the_pager(client):
     assert "Setting number 100 for portals" in second
     assert "Setting number 99 for portals" not in second
     assert "There is no page 9" in client.get("/episode/7?page=9").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/episode/7/feed.json", "/version/2.220/feed.json"])
+def test_episode_and_version_feeds_stop_at_their_bound(client, url):
+    assert FEATURES > FEED_MAX_ENTRIES
+    items = json.loads(client.get(url).get_data())["items"]
+    assert len(items) == FEED_MAX_ENTRIES
