@@ -249,6 +249,7 @@ def crawl_command(
                 on_page=display.page,
             )
         run.report.finish()
+        run.report.stopped_at = list(bounds.reached)
         write_last_run(data_dir, run.report)
     except HalonotesError as exc:
         raise click.ClickException(str(exc)) from exc

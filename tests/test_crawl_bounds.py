@@ -3,6 +3,7 @@ cleanly, keeps what it fetched, says which bound and exits non-zero (tests on 12
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -47,6 +48,8 @@ def test_an_endless_listing_ends_at_the_listing_page_bound(tmp_path):
     assert result.returncode == 1
     assert "12 listing pages (--max-listing-pages)" in bound_line(result)
     assert listing_pages == 12
+    report = json.loads((tmp_path / "data" / "last_run.json").read_text())
+    assert report["stopped_at"] == ["12 listing pages (--max-listing-pages)"]
     assert kept_the_real_post(tmp_path / "data")
     assert "Traceback" not in result.stderr
 
