@@ -104,7 +104,7 @@ def summary_line(run: CrawlRun) -> str:
         f"Crawl: {run.fetched} pages fetched, {run.count(UNCHANGED)} unchanged, "
         f"{run.count(NEW)} new, {run.count(CHANGED)} changed, {run.failed} failed; "
         f"features {run.report.store.added} added, {run.report.store.updated} updated; "
-        f"{totals['unparsed_ids']} unparsed ID tokens."
+        f"{totals['unparsed_ids']} unparsed ID tokens; {totals['partial']} posts partial."
     )
 
 
@@ -272,4 +272,10 @@ def crawl_command(
         raise click.ClickException(
             f"None of the {run.posts_failed} episode posts could be fetched (see above). "
             "Their stored records were kept."
+        )
+    if run.report.totals["partial"]:
+        raise click.ClickException(
+            f"{run.report.totals['partial']} episode posts were read only in part: "
+            + "; ".join(p for row in run.report.pages for p in row.partial)
+            + ". Their records hold what could be read."
         )

@@ -14,11 +14,11 @@ from pathlib import Path
 import click
 
 from crawler.errors import HalonotesError
+from crawler.parse import canonical_url, parse_page
 from crawler.parse_encoding import UndecodableError, decode_page
 from crawler.parse_release_notes import parse_release_notes
-from crawler.parser import canonical_url, parse_page
-from crawler.records import Episode, Feature
-from crawler.report import NO_EPISODES, PageRow, RunReport, write_last_run
+from crawler.records import COMPLETE, Episode, Feature
+from crawler.report import NO_EPISODES, PageRow, RunReport, partial_posts, write_last_run
 from crawler.store import Store, default_data_dir
 from crawler.versions import canonical_version
 from index.build import update_index
@@ -77,9 +77,10 @@ def page_url(path: Path, text: str) -> str:
 def _episode_line(path: Path, episode: Episode, features: list[Feature]) -> str:
     ids = {f.ticket_id for f in features if f.ticket_id}
     date = f" ({episode.date})" if episode.date else ""
+    health = "" if episode.parse == COMPLETE else f"; {episode.parse}"
     return (
         f"{path}: episode {episode.episode}{date}: {len(features)} features, "
-        f"{len(ids)} ticket IDs, {len(episode.unparsed_ids)} unparsed ID tokens"
+        f"{len(ids)} ticket IDs, {len(episode.unparsed_ids)} unparsed ID tokens{health}"
     )
 
 
@@ -107,6 +108,7 @@ def _import_pages(files: list[Path], report: RunReport) -> tuple[list[Episode], 
                 episodes=tuple(e.episode for e in parsed.episodes),
                 features=len(parsed.features),
                 unparsed_ids=tuple(t for e in parsed.episodes for t in e.unparsed_ids),
+                partial=partial_posts(parsed.episodes),
             )
         )
         episodes.extend(parsed.episodes)
@@ -192,10 +194,16 @@ def import_command(
         ctx.exit(1)
     totals = report.totals
     merged = report.store
+    if totals["partial"]:
+        click.echo(
+            f"Warning: {totals['partial']} posts were read only in part (see above); "
+            "their records hold what could be read.",
+            err=True,
+        )
     click.echo(
         f"Total: {totals['pages'] - totals['failed']} files read, {totals['failed']} failed; "
         f"{totals['episodes']} episodes, {totals['features']} features "
         f"({merged.added} added, {merged.updated} updated, {merged.removed} removed); "
-        f"{totals['unparsed_ids']} unparsed ID tokens"
+        f"{totals['unparsed_ids']} unparsed ID tokens; {totals['partial']} posts partial"
     )
     ctx.exit(0 if indexed and not totals["failed"] else 1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.parse_blocks import clean
+from crawler.parse.blocks import clean
 from crawler.records import Feature
 
 _LEADING_ID = re.compile(r"[-*•·]?\s*#?(\d{5,})(?!\d)\s*(?:[-–—:|.)]\s*)?(.*)")

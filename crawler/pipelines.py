@@ -17,7 +17,7 @@ from pathlib import Path
 
 from crawler.errors import HalonotesError
 from crawler.records import Episode, Feature
-from crawler.report import PageRow, RunReport, now_iso
+from crawler.report import PageRow, RunReport, now_iso, partial_posts
 from crawler.spider import (
     CHANGED,
     LISTING,
@@ -61,7 +61,8 @@ def check_post(post: FetchedPost) -> FetchedPost | PageOutcome:
             features.append(feature)
         else:
             logger.warning("Skipped a feature without title or with a bad ID on %s", post.url)
-    if not features:
+    if not any(feature.ticket_id for feature in features):
+        # Text without a single ticket ID is no feature list: the stored records stay.
         return PageOutcome(post.url, NO_FEATURES, is_post=True)
     return replace(post, episodes=episodes[:1], features=tuple(features))
 
@@ -99,6 +100,7 @@ class CrawlRun:
                 episodes=(episode.episode,),
                 features=len(item.features),
                 unparsed_ids=episode.unparsed_ids,
+                partial=partial_posts(item.episodes),
             )
         else:
             self.outcomes.append(item)

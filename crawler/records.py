@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar
 
 FLAGS = ("caution", "recommended", "impactful", "not_enabled_by_default")
+COMPLETE = "complete"  # an episode's parse health when every ID and paragraph found a feature
 
 
 def _tuple(value: Any) -> tuple:
@@ -31,6 +32,8 @@ class Episode:
     summary: str = ""  # the intro paragraph(s)
     notes: tuple[str, ...] = ()  # post text that could not be split into features
     unparsed_ids: tuple[str, ...] = ()  # ID-looking tokens that ended in no feature
+    ids_found: int = 0  # distinct ID-looking tokens in the post's text
+    parse: str = COMPLETE  # parse health: COMPLETE, or "partial: <why>"
     status: str = "ok"  # what the last crawl saw: ok, gone (404/410), error: ...
 
     _TUPLES: ClassVar[tuple[str, ...]] = ("versions", "hosts", "notes", "unparsed_ids")
@@ -71,6 +74,7 @@ class Feature:
     flags: tuple[str, ...] = ()  # a subset of FLAGS
     highlighted: bool = False  # listed under "Important Mentions"
     position: int = 0  # order within the post, from 0
+    cut_off: bool = False  # the captured text ends inside this feature, mid-sentence
 
     _TUPLES: ClassVar[tuple[str, ...]] = ("aliases", "bullets", "flags")
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from crawler.records import COMPLETE
 from crawler.store import MergeReport, write_jsonl
 
 LAST_RUN_FILE = "last_run.json"
@@ -37,6 +38,7 @@ class PageRow:
     episodes: tuple[int, ...] = ()  # the episode numbers found on the page
     features: int = 0
     unparsed_ids: tuple[str, ...] = ()  # ID-looking tokens that ended in no feature
+    partial: tuple[str, ...] = ()  # "episode N: <why>" for each post whose parse was partial
 
     @property
     def failed(self) -> bool:
@@ -73,6 +75,7 @@ class RunReport:
             "episodes": sum(len(row.episodes) for row in self.pages),
             "features": sum(row.features for row in self.pages),
             "unparsed_ids": sum(len(row.unparsed_ids) for row in self.pages),
+            "partial": sum(len(row.partial) for row in self.pages),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,6 +89,7 @@ class RunReport:
                     **asdict(row),
                     "episodes": list(row.episodes),
                     "unparsed_ids": list(row.unparsed_ids),
+                    "partial": list(row.partial),
                 }
                 for row in self.pages
             ],
@@ -93,6 +97,15 @@ class RunReport:
             "store": asdict(self.store),
             "stopped_at": list(self.stopped_at),
         }
+
+
+def partial_posts(episodes) -> tuple[str, ...]:
+    """``episode N: <why>`` for each episode whose parse was partial."""
+    return tuple(
+        f"episode {e.episode}: {e.parse.removeprefix('partial: ')}"
+        for e in episodes
+        if e.parse != COMPLETE
+    )
 
 
 def write_last_run(data_dir: Path | str, report: RunReport) -> Path:

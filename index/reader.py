@@ -656,6 +656,7 @@ class IndexReader:
             unparsed_ids=tuple(record.get("unparsed_ids", ())),
             status=record.get("status", "ok"),
             feature_count=facet.count if facet else 0,
+            parse=record.get("parse", "complete"),
         )
 
     def episodes(self) -> list[EpisodeInfo]:

@@ -8,9 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crawler.parse import canonical_url, parse_page
 from crawler.parse_encoding import decode_page
-from crawler.parse_lines import flags_of, ticket_line, version_heading
-from crawler.parser import canonical_url, parse_page
 from crawler.sample_site import sample_site_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -118,22 +117,46 @@ def test_seed_000_gives_episodes_20_to_22_without_dates(seed_000):
 
 
 def test_seed_000_gives_its_two_ticket_features(seed_000):
-    features = {f.ticket_id: f for f in seed_000.features}
+    features = {f.ticket_id: f for f in seed_000.features if f.ticket_id}
     assert set(features) == {"1085470", "1085574"}
     assert features["1085470"].version == features["1085574"].version == "2.216"
     assert (features["1085470"].timestamp, features["1085470"].seconds) == ("49:41", 2981)
     assert features["1085574"].timestamp == "47:46"
-    assert {f.episode for f in seed_000.features} == {21}
+    assert {f.episode for f in features.values()} == {21}
     # The description glued after the timestamp is the summary, not part of the title.
     assert not features["1085470"].title.endswith("Halo")
     assert features["1085470"].summary
 
 
-def test_seed_000_keeps_descriptions_without_title_lines_as_notes(seed_000):
-    by_number = {e.episode: e for e in seed_000.episodes}
-    assert len(by_number[22].notes) > 40
-    assert len(by_number[20].notes) > 20
+def test_seed_000_descriptions_without_title_lines_become_features_without_an_id(seed_000):
+    by_number: dict[int, list] = {}
+    for feature in seed_000.features:
+        by_number.setdefault(feature.episode, []).append(feature)
+    untitled = {n: [f for f in fs if f.ticket_id is None] for n, fs in by_number.items()}
+    assert len(untitled[22]) > 40 and len(untitled[20]) > 20
+    assert all(f.key == f"ep{f.episode}:p{f.position}" for fs in untitled.values() for f in fs)
+    # Episode 22 covers one version, so its features carry it; episode 21 covers two: none.
+    assert {f.version for f in untitled[22]} == {"2.216"}
+    assert {f.version for f in untitled[21]} == {None}
     assert all(e.unparsed_ids == () for e in seed_000.episodes)
+
+
+def test_seed_000_keeps_every_paragraph_after_the_video_in_a_record(seed_000, seeds_dir):
+    text = _seed(seeds_dir, "000")
+    stored = " ".join(
+        " ".join([f.title, f.summary, *f.bullets]) for f in seed_000.features
+    ) + " ".join(n for e in seed_000.episodes for n in e.notes)
+    body = text[text.index("Watch Now: By the [run]Book: Episode 22") :].splitlines()[1:]
+    paragraphs = [line.strip() for line in body if line.strip() and "Watch Now" not in line]
+    for paragraph in paragraphs:
+        words = paragraph.split()
+        assert " ".join(words[:8]) in stored or paragraph.startswith("Episode 2"), paragraph
+
+
+def test_seed_000_episodes_are_reported_partial_and_seed_001_complete(seed_000, seed_001):
+    assert all(e.parse.startswith("partial: ") for e in seed_000.episodes)
+    assert all(e.parse == "complete" for e in seed_001.episodes)
+    assert {e.episode: e.ids_found for e in seed_001.episodes} == {19: 44, 18: 29, 17: 48}
 
 
 @pytest.mark.parametrize("prefix", ["002", "003", "004"])
@@ -166,49 +189,6 @@ def test_golden_files_cover_every_line_shape_as_html_and_text():
 
 
 # --- field rules ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        ("Title A | v2.212 #1003085 | 25:29", ("Title A", "1003085", "2.212", "25:29", "")),
-        ("Title B | v2.21 #795425 | 1:02:03", ("Title B", "795425", "2.210", "1:02:03", "")),
-        (
-            "Title C | v2.216 #1085470 | 49:41Glued on",
-            ("Title C", "1085470", "2.216", "49:41", "Glued on"),
-        ),
-        ("Title D #4400412", ("Title D", "4400412", None, None, "")),
-        ("Title E #4400412 Same-line text.", ("Title E", "4400412", None, None, "Same-line text.")),
-        ("Title F (998146)", ("Title F", "998146", None, None, "")),
-        ("Title G (998146)Glued text", ("Title G", "998146", None, None, "Glued text")),
-        ("Supports TLS 1.2 #4400999", ("Supports TLS 1.2", "4400999", None, None, "")),
-    ],
-)
-def test_ticket_line_shapes(line, expected):
-    found = ticket_line(line)
-    assert (found.title, found.ticket_id, found.version, found.timestamp, found.rest) == expected
-
-
-@pytest.mark.parametrize("line", ["No ID here", "Costs $12345", "Call 555-12345", "#1234 short"])
-def test_lines_without_a_ticket_id_are_not_features(line):
-    assert ticket_line(line) is None
-
-
-def test_version_headings():
-    assert version_heading("v2.212 Features") == "2.212"
-    assert version_heading("Version 2.21") == "2.210"
-    assert version_heading("Features in v2.214") == "2.214"
-    assert version_heading("v2.212 brings lots of small fixes to quoting and billing") is None
-
-
-def test_flags_from_callout_bullets():
-    assert flags_of(["⚠️ Careful", "✅ Recommended", "🚀 Big"]) == (
-        "caution",
-        "recommended",
-        "impactful",
-    )
-    assert flags_of(["This is not enabled by default"]) == ("not_enabled_by_default",)
-    assert flags_of(["A plain bullet"]) == ()
 
 
 def test_own_post_page_url_is_the_episode_url():
@@ -323,3 +303,65 @@ def test_parse_page_never_raises_on_html(html):
     parsed = parse_page(html, PAGE_URL)
     numbers = {e.episode for e in parsed.episodes}
     assert all(f.episode in numbers for f in parsed.features)
+
+
+# --- renditions, cut-off captures and invisible characters ------------------------------
+
+
+def _records(parsed) -> list[dict]:
+    return [e.to_dict() for e in parsed.episodes] + [f.to_dict() for f in parsed.features]
+
+
+def test_two_renditions_of_one_post_give_identical_records():
+    capture = (FIXTURES / "byline_first_capture.txt").read_text(encoding="utf-8")
+    single = "\n".join(line for line in capture.splitlines() if line.strip()) + "\n"
+    assert single != capture
+    assert _records(parse_page(single, PAGE_URL)) == _records(parse_page(capture, PAGE_URL))
+
+
+def test_a_capture_cut_off_mid_word_keeps_its_last_feature_marked_cut_off():
+    capture = (FIXTURES / "byline_first_capture.txt").read_text(encoding="utf-8")
+    cut = capture[: capture.index("Visitors get a slip with their place in line.\n\n  •") + 22]
+    whole = {f.ticket_id: f for f in parse_page(capture, PAGE_URL).features}
+    parsed = parse_page(cut, PAGE_URL)
+    features = {f.ticket_id: f for f in parsed.features}
+    assert set(features) == set(whole)
+    last = features["5100317"]
+    # The cut full-list entry leads; the highlight listed before the video adds its text.
+    assert last.cut_off and last.summary.startswith("Visitors get a slip wi\n\n")
+    assert not any(f.cut_off for f in whole.values())
+    assert parsed.episodes[0].parse == "partial: the text ends mid-sentence"
+
+
+def test_an_id_split_by_a_zero_width_character_is_still_read():
+    page = (
+        "By the [run]Book: Episode 63\nWatch Now: By the [run]Book: Episode 63\n"
+        "Queue alerts go quiet at night | v2.254 #51\u200b00\u200d512 | 8:01\nAlerts wait.\n"
+    )
+    parsed = parse_page(page, PAGE_URL)
+    assert [f.ticket_id for f in parsed.features] == ["5100512"]
+    assert parsed.episodes[0].parse == "complete" and parsed.episodes[0].ids_found == 1
+
+
+@pytest.mark.parametrize("digits", ["\u0665\u0661\u0660\u0660\u0665\u0662\u0663", "５１００５２３"])
+def test_an_id_in_other_digits_is_no_ticket_and_makes_the_post_partial(digits):
+    page = (
+        "By the [run]Book: Episode 64\nWatch Now: By the [run]Book: Episode 64\n"
+        "Ticket merge keeps tags | v2.254 #5100520 | 2:00\nTags survive.\n"
+        f"Portal logo per client | v2.254 #{digits} | 5:00\nEach client shows its logo.\n"
+    )
+    parsed = parse_page(page, PAGE_URL)
+    assert all(f.ticket_id is None or f.ticket_id.isascii() for f in parsed.features)
+    assert [f.ticket_id for f in parsed.features if f.ticket_id] == ["5100520"]
+    (episode,) = parsed.episodes
+    assert episode.unparsed_ids == (f"#{digits}",)
+    assert episode.parse.startswith("partial: 1 ID token in no feature")
+
+
+def test_webflow_chrome_is_never_a_note_or_a_title():
+    parsed = parse_page((FIXTURES / "webflow_player_page.html").read_text(encoding="utf-8"), "")
+    texts = [e.title for e in parsed.episodes] + [n for e in parsed.episodes for n in e.notes]
+    texts += [f.title for f in parsed.features]
+    for chrome in ("No items found.", "Share this post", "Billing", "By the [run]Book"):
+        assert chrome not in texts
+    assert "5100999" not in str(_records(parsed))  # the w-condition-invisible block

@@ -1,4 +1,6 @@
-"""Field rules for a post's header: episode markers, date, read time, author, hosts, links."""
+"""Field rules for a post's header: episode markers, date, read time, author, hosts, links,
+and the page chrome (share rows, category labels, empty-list placeholders) that is never
+post text."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import re
 
 from dateutil import parser as dateparser
 
-from crawler.parse_blocks import HEADING, Block
+from crawler.parse.blocks import HEADING, Block
 
 TITLE = "title"  # "By the [run]Book: Episode 19"
 INTRO = "intro"  # "Episode 22 of By the [run]Book covers ..."
@@ -19,7 +21,12 @@ _TITLE_LINE = re.compile(rf"{_SERIES}{_SEP}{_NUMBER}\s*(?:[:|–—-].{{0,150}})
 _HEADING_LINE = re.compile(rf"(?:{_SERIES}{_SEP})?{_NUMBER}\s*(?:[:|–—-].{{0,150}})?", re.I)
 _INTRO_LINE = re.compile(rf"(?:in\s+)?episode\s+(\d{{1,4}})\s+of\s+(?:the\s+)?{_SERIES}\b", re.I)
 _WATCH_LINE = re.compile(rf"watch(?:\s+now)?\s*[:|–—-]?\s*(?:{_SERIES}{_SEP})?{_NUMBER}", re.I)
-_WATCH_WORD = re.compile(r"^\s*watch\b", re.I)
+_WATCH_WORD = re.compile(
+    r"\s*watch(?:\s+(?:now|it|here|the\s+(?:full\s+)?(?:episode|video|recording)))*"
+    r"(?:\s+on\s+youtube)?\s*(?:[:|–—-]|$)",
+    re.I,
+)
+_WATCH_START = re.compile(r"\s*watch\b", re.I)
 _MONTH_DATE = re.compile(
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
     r"(?:[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
@@ -43,12 +50,35 @@ _MORE_POSTS = re.compile(
     re.I,
 )
 _READ_TIME = re.compile(r"\d{1,3}\s*min(?:ute)?s?\.?\s+read", re.I)
-_AUTHOR = re.compile(r"[Bb]y:?\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})")
+_AUTHOR = re.compile(
+    r"(?:(?:[Ww]ritten|[Pp]osted)\s+)?[Bb]y:?\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
+)
 _NAME = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}")
 _READ_POST = re.compile(r"read\s+(?:the\s+)?(?:full\s+)?(?:post|more|article)\s*[→>»]?", re.I)
+_HOST_NAME = r"[A-Z][^\W\d_A-Z]{1,14}(?:['’-][A-Z]?[^\W\d_A-Z]{1,14})?"
+# Two or more capitalised names joined by "and" before a lower-case verb ("Connor and Robbie
+# continue…", "with Mendy and Connor unpacking…"); not before a plural noun ("Billing and
+# Quotes updates").
 _HOSTS = re.compile(
-    r"(?:^|[.!?;]\s+|,\s+and\s+|\b(?:with|as|hosts?)\s+)"
-    r"((?:[A-Z][a-z]+,\s+)*[A-Z][a-z]+,?\s+and\s+[A-Z][a-z]+)(?=\s+[a-z]|[.,;:!?]|$)"
+    rf"(?<![\w'’\]-])((?:{_HOST_NAME},\s+)*{_HOST_NAME},?\s+(?:and|&)\s+{_HOST_NAME})"
+    r"(?=\s+(?!(?:updates|improvements|changes|features|enhancements|settings|fixes|options)\b)"
+    r"[a-z]|\s*[.,;:!?)]|$)"
+)
+# Capitalised words that start a clause but name no host.
+_NOT_HOSTS = frozenset(
+    {
+        "a", "an", "and", "as", "at", "both", "but", "by", "during", "each", "for", "from", "halo",
+        "here", "in", "it", "its", "new", "now", "of", "on", "our", "part", "psa", "the", "their",
+        "then", "these", "this", "those", "to", "today", "together", "we", "what", "when", "while",
+        "with",
+    }
+)  # fmt: skip
+_NO_ITEMS = re.compile(r"no\s+items\s+found\.?", re.I)
+_LABEL = re.compile(r"[\w\[\]&/+'’ .-]{2,40}")
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:check\s+out|subscribe|sign\s+up|follow\s+us|join\s+us|click\s+here|visit)\b"
+    r"|\b[\w-]+\.(?:com|net|org|dev|io|co|tv)\b",
+    re.I,
 )
 _POST_LINK = re.compile(r"by-the-run-book-episode-(\d{1,4})(?!\d)(?:[/?#]|$)", re.I)
 _VIDEO_HOSTS = ("youtube.com/", "youtu.be/", "vimeo.com/")
@@ -72,8 +102,18 @@ def episode_marker(block: Block) -> tuple[str, int] | None:
 
 
 def is_watch_line(block: Block) -> bool:
-    """True for the post's "Watch Now" line, with or without an episode number."""
-    return len(block.text) <= 200 and bool(_WATCH_WORD.match(block.text))
+    """True for the post's "Watch Now" line, with or without an episode number.
+
+    "Watch out for …" is a sentence, not the video line, unless it links to a video.
+    """
+    text = block.text
+    if len(text) > 200 or not _WATCH_START.match(text):
+        return False
+    return bool(
+        _WATCH_WORD.match(text)
+        or _WATCH_LINE.match(text)
+        or any(is_video_link(link.href) for link in block.links)
+    )
 
 
 def date_of(text: str) -> str | None:
@@ -124,13 +164,35 @@ def is_read_post(text: str) -> bool:
 
 
 def hosts_of(text: str) -> tuple[str, ...]:
-    """The hosts an intro names, such as "Connor and Robbie", in order."""
+    """The hosts an intro names, such as "Connor and Robbie", in order; () for "the team"."""
     hosts: list[str] = []
     for match in _HOSTS.finditer(text):
-        for name in re.split(r",\s+(?:and\s+)?|,?\s+and\s+", match.group(1)):
-            if name and name not in hosts:
-                hosts.append(name)
+        names = re.split(r",\s+(?:and\s+|&\s+)?|,?\s+(?:and|&)\s+", match.group(1))
+        if any(name.lower() in _NOT_HOSTS or not name[1:].islower() for name in names):
+            continue
+        hosts.extend(name for name in names if name and name not in hosts)
     return tuple(hosts)
+
+
+def is_empty_list(text: str) -> bool:
+    """True for Webflow's placeholder of an empty collection list ("No items found.")."""
+    return bool(_NO_ITEMS.fullmatch(text.strip()))
+
+
+def is_label(text: str) -> bool:
+    """True for a short label line such as a category ("By the [run]Book", "Billing")."""
+    text = text.strip()
+    return (
+        bool(_LABEL.fullmatch(text))
+        and len(text.split()) <= 5
+        and not text.endswith(".")
+        and not any(ch.isdigit() for ch in text)
+    )
+
+
+def is_call_to_action(text: str) -> bool:
+    """True for a line that sends the reader elsewhere ("check out …", a site's address)."""
+    return bool(_CALL_TO_ACTION.search(text))
 
 
 def post_link_number(href: str) -> int | None:

@@ -1,5 +1,9 @@
 """Field rules for one line of a post body: feature lines, version and section headings, flags.
 
+Ticket IDs are ASCII digits only (invisible characters are removed before any rule runs);
+an ID-looking token in other digits is still counted by ``id_tokens``, so a post holding one
+is reported as partial rather than storing an ID that links nowhere.
+
 Each helper reads one block's text and answers one question, so the shapes the series
 has used over time stay readable side by side.
 """
@@ -15,10 +19,17 @@ from crawler.versions import canonical_version
 HIGHLIGHTS = "highlights"
 FULL_LIST = "full list"
 
-_ANY_ID = re.compile(r"#\s?(\d{5,})(?!\d)|\(\s*#?(\d{5,})\s*\)")
+_TICKET_ID = re.compile(r"#\s?([0-9]{5,})(?![0-9])|\(\s*#?([0-9]{5,})\s*\)")
+# The same shapes in any script's digits: what a reader would take for a ticket ID.
+_ID_LIKE = re.compile(r"[#＃]\s?(\d{5,})(?!\d)|[(（]\s*[#＃]?(\d{5,})\s*[)）]")
 _VERSION_TAIL = re.compile(r"(?<![\w.$])(v?\d\.\d{1,3}(?:\.\d{1,4})?)\s*$", re.I)
-_TIMESTAMP_HEAD = re.compile(r"\s*[|,–—-]?\s*(\d{1,2}:[0-5]\d(?::[0-5]\d)?)(?![\d:])")
+_TIMESTAMP_HEAD = re.compile(
+    r"\s*[|,–—@-]?\s*(?:at\s+)?\(?(\d{1,2}:[0-5]\d(?::[0-5]\d)?)(?![\d:])\)?", re.I
+)
+# A YouTube chapter line ("12:40 – Billing changes") names a moment, not a feature.
+_CHAPTER_LINE = re.compile(r"\(?\d{1,2}:[0-5]\d(?::[0-5]\d)?\)?\s*(?:[-–—|:·]\s*)?\S.{0,120}")
 _SEPARATORS = " \t|,:–—-·"
+_LIST_MARKS = "·•▪◦●‣∙ "
 _VERSION_HEADING = re.compile(
     r"(?:halo(?:psa)?\s+)?(?:version\s*|v)?(\d\.\d{1,3}(?:\.\d{1,4})?)"
     r"(?:\s+(?:new\s+)?(?:features?|updates?|changes|release(?:\s+notes)?|highlights|items))?"
@@ -27,8 +38,14 @@ _VERSION_HEADING = re.compile(
     r"(?:version\s*|v)?(\d\.\d{1,3}(?:\.\d{1,4})?)\s*:?",
     re.I,
 )
-_HIGHLIGHT_HEADINGS = {"importantmentions", "importantmention", "keyhighlights", "highlights"}
-_FULL_LIST_HEADINGS = {"fullfeaturelist", "featurelist", "fullfeatures", "allfeatures"}
+_HIGHLIGHT_HEADINGS = {
+    "importantmentions", "importantmention", "keyhighlights", "highlights", "standoutfeatures",
+    "topfeatures", "featurehighlights", "episodehighlights", "keyfeatures", "notablefeatures",
+}  # fmt: skip
+_FULL_LIST_HEADINGS = {
+    "fullfeaturelist", "featurelist", "fullfeatures", "allfeatures", "fulllist",
+    "completefeaturelist", "otherfeatures", "morefeatures", "remainingfeatures",
+}  # fmt: skip
 _NOT_BY_DEFAULT = re.compile(r"not\s+(?:enabled|on|switched\s+on|turned\s+on)\s+by\s+default", re.I)
 _FLAG_MARKS = (("⚠", "caution"), ("✅", "recommended"), ("✔", "recommended"), ("🚀", "impactful"))
 
@@ -42,6 +59,7 @@ class FeatureLine:
     version: str | None  # canonical, when the line gives one
     timestamp: str | None  # as written
     rest: str  # description text glued on after the ID or timestamp
+    titled: bool = True  # False when the line holds only the ID (the title sits above it)
 
 
 def _split_version(prefix: str) -> tuple[str, str | None]:
@@ -61,12 +79,12 @@ def ticket_line(text: str) -> FeatureLine | None:
     ``Title | v2.212 #1003085 | 25:29``, ``Title #1003085 description`` and
     ``Title (998146) description`` all give a title, the ticket ID and what the line states.
     """
-    match = _ANY_ID.search(text)
+    match = _TICKET_ID.search(text)
     if not match:
         return None
     ticket_id = match.group(1) or match.group(2)
     prefix, version = _split_version(text[: match.start()].rstrip(_SEPARATORS))
-    title = prefix.strip().rstrip(_SEPARATORS + "(").strip()
+    title = prefix.strip().rstrip(_SEPARATORS + "(").lstrip(_LIST_MARKS).strip()
     suffix = text[match.end() :]
     timestamp = None
     stamp = _TIMESTAMP_HEAD.match(suffix)
@@ -76,7 +94,12 @@ def ticket_line(text: str) -> FeatureLine | None:
     rest = suffix.strip().lstrip(_SEPARATORS).strip()
     if not title:
         title, rest = rest, ""
-    return FeatureLine(title or f"#{ticket_id}", ticket_id, version, timestamp, rest)
+    return FeatureLine(title or f"#{ticket_id}", ticket_id, version, timestamp, rest, bool(title))
+
+
+def is_chapter_line(text: str) -> bool:
+    """True for a chapter line of the video's description, such as ``12:40 – Billing``."""
+    return bool(_CHAPTER_LINE.fullmatch(text.strip()))
 
 
 def version_heading(text: str) -> str | None:
@@ -114,5 +137,5 @@ def flags_of(lines: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def id_tokens(text: str) -> list[tuple[str, str]]:
-    """Every ID-looking token (``#1085470`` or ``(998146)``) as (token as written, digits)."""
-    return [(m.group(0), m.group(1) or m.group(2)) for m in _ANY_ID.finditer(text)]
+    """Every ID-looking token (``#1085470`` or ``(998146)``, in any digits) as (token, digits)."""
+    return [(m.group(0), m.group(1) or m.group(2)) for m in _ID_LIKE.finditer(text)]
