@@ -13,6 +13,10 @@ class IndexMissingError(HalonotesError):
     """There is no search index where one was expected."""
 
 
+class IndexBuildError(HalonotesError):
+    """A build or update did not index every record of the store."""
+
+
 class IndexBusyError(HalonotesError):
     """Another process holds the index writer."""
 

@@ -55,6 +55,7 @@ class RunReport:
     finished_at: str | None = None
     pages: list[PageRow] = field(default_factory=list)
     store: MergeReport = field(default_factory=MergeReport)
+    stopped_at: list[str] = field(default_factory=list)  # crawl bounds that ended it early
 
     def add_page(self, row: PageRow) -> PageRow:
         """Record one page's outcome and return it."""
@@ -94,6 +95,7 @@ class RunReport:
             ],
             "totals": self.totals,
             "store": asdict(self.store),
+            "stopped_at": list(self.stopped_at),
         }
 
 

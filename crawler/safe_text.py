@@ -27,9 +27,20 @@ _JOINER_IN_ID = re.compile(r"(?<=[#0-9])[\u200c\u200d]+|[\u200c\u200d]+(?=[0-9])
 
 def safe_text(text: str) -> str:
     """The text without XML-forbidden, control and invisible code points."""
-    if text.isascii() and text.isprintable():
+    if text.isprintable():  # every code point removed here is non-printable
         return text
     return _JOINER_IN_ID.sub("", _UNSAFE.sub("", text))
+
+
+def safe_data(value: object) -> object:
+    """JSON-shaped data with ``safe_text`` applied to every string in it, keys included."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {safe_text(k): safe_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [safe_data(item) for item in value]
+    return value
 
 
 def is_safe(text: str) -> bool:

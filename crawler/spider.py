@@ -38,8 +38,11 @@ from twisted.internet.error import (
     TimeoutError,
 )
 from twisted.web.client import ResponseFailed, ResponseNeverReceived
+from w3lib.encoding import http_content_type_encoding
 
+from crawler.bounds import CrawlBounds
 from crawler.parse import parse_page
+from crawler.parse_encoding import UndecodableError, read_page
 from crawler.records import Episode, Feature
 from crawler.retry_after import RETRY_AFTER_MAX_SETTING, retry_after_seconds
 from crawler.state import content_hash
@@ -128,21 +131,26 @@ def sitemap_url(start_url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/sitemap.xml", "", ""))
 
 
-def sitemap_links(response: Response, *, host: str) -> tuple[list[str], list[str]]:
-    """Read a sitemap: (episode posts on ``host``, nested sitemaps on ``host``)."""
+def sitemap_links(
+    response: Response, *, host: str, limit: int | None = None
+) -> tuple[list[str], list[str]]:
+    """Read a sitemap: (episode posts on ``host``, nested sitemaps on ``host``), each once in
+    sitemap order; with ``limit``, stop reading after that many of them."""
     try:
         sitemap = Sitemap(response.body)
     except (StopIteration, ValueError, SyntaxError):
         return [], []
-    locations = [urljoin(response.url, entry["loc"]) for entry in sitemap if entry.get("loc")]
-    if sitemap.type == "sitemapindex":
-        nested = [url for url in locations if urlsplit(url).netloc.lower() == host.lower()]
-        return [], nested
-    posts: list[str] = []
+    locations = (urljoin(response.url, entry["loc"]) for entry in sitemap if entry.get("loc"))
+    nested = sitemap.type == "sitemapindex"
+    found: dict[str, None] = {}
     for url in locations:
-        if is_episode_url(url, host=host) and post_url(url) not in posts:
-            posts.append(post_url(url))
-    return posts, []
+        if limit is not None and len(found) >= limit:
+            break
+        if nested and urlsplit(url).netloc.lower() == host.lower():
+            found[url] = None
+        elif not nested and is_episode_url(url, host=host):
+            found[post_url(url)] = None
+    return ([], list(found)) if nested else (list(found), [])
 
 
 @dataclass
@@ -219,31 +227,73 @@ class EpisodeSpider(scrapy.Spider):
 
     name = "episodes"
 
-    def __init__(self, *, start_url: str, run, **kwargs):
+    def __init__(self, *, start_url: str, run, bounds: CrawlBounds | None = None, **kwargs):
         super().__init__(**kwargs)
         self.start_url = start_url
         self.host = urlsplit(start_url).netloc.lower()
         self.run = run
+        self.bounds = bounds or CrawlBounds()
         self.requested_posts: set[str] = set()
+        self.pages_asked = 0  # requests of every kind, against bounds.pages
+        self.listing_pages_asked = 0
+        self.sitemap_urls_taken = 0
 
     async def start(self):
         """Start at the listing (or at the post, when the start URL is one) and the sitemap."""
         if is_episode_url(self.start_url, host=self.host):
-            yield self.post_request(post_url(self.start_url))
+            first = self.post_requests([post_url(self.start_url)])
         else:
+            first = self.listing_requests([self.start_url])
+        for request in first:
+            yield request
+        if self.take_page():
             yield scrapy.Request(
-                self.start_url, callback=self.parse_listing, errback=self.listing_failed
+                sitemap_url(self.start_url),
+                callback=self.parse_sitemap,
+                errback=self.sitemap_failed,
             )
-        yield scrapy.Request(
-            sitemap_url(self.start_url), callback=self.parse_sitemap, errback=self.sitemap_failed
-        )
+
+    def take_page(self) -> bool:
+        """Count one more request against the pages-per-run bound; False once it is reached."""
+        if self.pages_asked >= self.bounds.pages:
+            self.bounds.reach_pages()
+            return False
+        self.pages_asked += 1
+        return True
+
+    def listing_requests(self, urls: list[str]) -> Iterator[scrapy.Request]:
+        """Requests for listing pages, within the listing-pages and pages bounds."""
+        for url in urls:
+            if self.listing_pages_asked >= self.bounds.listing_pages:
+                self.bounds.reach_listing_pages()
+                return
+            if not self.take_page():
+                return
+            self.listing_pages_asked += 1
+            yield scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed)
 
     def post_requests(self, urls: list[str]) -> Iterator[scrapy.Request]:
         """Requests for the posts among ``urls`` this crawl has not asked for yet."""
         for url in urls:
             if url not in self.requested_posts:
+                if not self.take_page():
+                    return
                 self.requested_posts.add(url)
                 yield self.post_request(url)
+
+    def from_sitemap(self, urls: list[str]) -> list[str]:
+        """The first of a sitemap's URLs that fit within the sitemap-URLs bound."""
+        room = max(self.bounds.sitemap_urls - self.sitemap_urls_taken, 0)
+        if len(urls) > room:
+            self.bounds.reach_sitemap_urls()
+        taken = urls[:room]
+        self.sitemap_urls_taken += len(taken)
+        return taken
+
+    def closed(self, reason: str) -> None:
+        """Note the time bound when Scrapy closed the crawl for it (CLOSESPIDER_TIMEOUT)."""
+        if reason == "closespider_timeout":
+            self.bounds.reach_time()
 
     def post_request(self, url: str) -> scrapy.Request:
         """A request for a post: conditional when its records and text are already kept."""
@@ -275,8 +325,7 @@ class EpisodeSpider(scrapy.Spider):
         """
         yield PageOutcome(response.url, LISTING, http_status=response.status)
         yield from self.post_requests(episode_links(response, host=self.host))
-        for url in next_page_links(response):
-            yield scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed)
+        yield from self.listing_requests(next_page_links(response))
 
     def parse_sitemap(self, response: Response):
         """Queue the posts a sitemap lists, and the sitemaps it nests.
@@ -289,10 +338,14 @@ class EpisodeSpider(scrapy.Spider):
         @returns requests 2 5
         @scrapes url outcome
         """
-        posts, nested = sitemap_links(response, host=self.host)
+        # One more than there is room for, to tell a sitemap that fits from one that does not.
+        room = max(self.bounds.sitemap_urls - self.sitemap_urls_taken, 0)
+        posts, nested = sitemap_links(response, host=self.host, limit=room + 1)
         yield PageOutcome(response.url, SITEMAP, http_status=response.status)
-        yield from self.post_requests(posts)
-        for url in nested:
+        yield from self.post_requests(self.from_sitemap(posts))
+        for url in self.from_sitemap(nested):
+            if not self.take_page():
+                return
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.sitemap_failed)
 
     def parse_post(self, response: Response, url: str):
@@ -322,14 +375,18 @@ class EpisodeSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield PageOutcome(url, "error: not an HTML page", True, response.status)
             return
+        declared = http_content_type_encoding(_header(response, "Content-Type"))
         try:
-            # Checked strictly: a page that breaks its own encoding never replaces records.
-            response.body.decode(response.encoding)
-        except UnicodeDecodeError as exc:
-            outcome = f"error: not valid {response.encoding} (byte {exc.start})"
-            yield PageOutcome(url, outcome, True, response.status)
+            page = read_page(response.body, declared=declared)
+        except UndecodableError as exc:
+            yield PageOutcome(url, f"error: {exc}", True, response.status)
             return
-        parsed = parse_page(response.text, url)
+        if page.damaged:  # UTF-8 with broken bytes: never replaces the stored records
+            yield PageOutcome(url, f"error: {page.note}", True, response.status)
+            return
+        if page.note:
+            self.logger.warning("%s: %s", url, page.note)
+        parsed = parse_page(page.text, url)
         yield FetchedPost(url, response.body, parsed.episodes, parsed.features, etag, last_modified)
 
     def post_failed(self, failure):
@@ -355,9 +412,11 @@ def crawl_settings(
     retries: int,
     delay: float,
     http_cache: bool,
+    max_seconds: float | None = None,
 ) -> dict:
     """Scrapy settings for a polite crawl: ``halonotes crawl`` and ``scrapy crawl`` apply them."""
     settings = {
+        "CLOSESPIDER_TIMEOUT": max_seconds or 0,  # the time bound; 0 is none
         "BOT_NAME": "halonotes",
         "USER_AGENT": os.environ.get(USER_AGENT_ENV) or default_user_agent(),
         "ROBOTSTXT_OBEY": True,

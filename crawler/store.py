@@ -6,6 +6,11 @@ temporary file, records the set in a journal, then renames them into place. The 
 is the commit point: a process killed before it leaves the old files, one killed after it
 is rolled forward by the next reader or writer, so the store is always the old pair or the
 new pair, never a mix and never half a file.
+
+Merging episodes newer than every stored one appends their lines instead, at a cost in
+proportion to the episode rather than the store: the files' sizes are recorded first, the
+lines appended, and the record deleted as the commit point; a process killed before that
+leaves the record, and the next reader or writer cuts the files back to those sizes.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.errors import StoreError
+from crawler.record_check import EPISODE_FIELDS, FEATURE_FIELDS, line_problem
 from crawler.records import Episode, Feature
 from crawler.versions import version_key
 
@@ -28,13 +34,28 @@ FEATURES_FILE = "features.jsonl"
 RELEASE_NOTES_FILE = "release_notes.jsonl"
 LOCK_FILE = ".store.lock"
 JOURNAL_FILE = ".store.journal"
+APPEND_FILE = ".store.append"  # the files' sizes before an append; gone once it is complete
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+DATA_SETTING = "HALONOTES_DATA"  # the one setting naming the data folder, for every command
+
+
 def default_data_dir() -> Path:
-    """The data folder: ``$HALONOTES_DATA`` or ``data``."""
-    return Path(os.environ.get("HALONOTES_DATA") or "data")
+    """The data folder every command and the site use without ``--data``: ``$HALONOTES_DATA``
+    or ``data``.
+
+    Raises:
+        StoreError: ``HALONOTES_DATA_DIR`` is set: a name once documented for the site only,
+            refused rather than read by some commands and not others.
+    """
+    if os.environ.get("HALONOTES_DATA_DIR"):
+        raise StoreError(
+            f"HALONOTES_DATA_DIR is not a setting; the data folder is {DATA_SETTING}. "
+            f"Run: export {DATA_SETTING}=$HALONOTES_DATA_DIR; unset HALONOTES_DATA_DIR"
+        )
+    return Path(os.environ.get(DATA_SETTING) or "data")
 
 
 @dataclass
@@ -54,24 +75,42 @@ class MergeReport:
         self.unchanged += other.unchanged
 
 
-def parse_jsonl_line(path: Path, number: int, line: str | bytes) -> dict:
-    """Parse line ``number`` of a store file, or raise a StoreError naming the place."""
+def parse_jsonl_line(
+    path: Path, number: int, line: str | bytes, fields: dict | None = None
+) -> dict:
+    """Parse line ``number`` of a store file and check it against ``fields`` (record_check).
+
+    Raises:
+        StoreError: ``path:number: what is wrong``, for any line that is not a valid record.
+    """
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _line_error(path, number, f"not valid UTF-8 (byte {exc.start + 1})") from exc
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise StoreError(
-            f"{path}:{number} is not valid JSON ({exc.msg}). "
-            "Restore the file from version control, or delete it and crawl again."
-        ) from exc
+        raise _line_error(path, number, f"not valid JSON ({exc.msg})") from exc
     if not isinstance(data, dict):
-        raise StoreError(f"{path}:{number} is not a JSON object.")
+        raise _line_error(path, number, "not a JSON object")
+    problem = line_problem(data, fields) if fields else None
+    if problem:
+        raise _line_error(path, number, problem)
     return data
 
 
-def read_jsonl(path: Path) -> Iterator[dict]:
-    """Yield the objects of a JSON Lines file; a missing file yields nothing."""
+def _line_error(path: Path, number: int, problem: str) -> StoreError:
+    return StoreError(
+        f"{path}:{number}: {problem}. Fix or remove the line (or restore the file from "
+        "version control), then run the command again."
+    )
+
+
+def read_jsonl(path: Path, fields: dict | None = None) -> Iterator[dict]:
+    """Yield the checked objects of a JSON Lines file; a missing file yields nothing."""
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")
     except FileNotFoundError:
         return
     except OSError as exc:
@@ -79,7 +118,7 @@ def read_jsonl(path: Path) -> Iterator[dict]:
     with handle:
         for number, line in enumerate(handle, start=1):
             if line.strip():
-                yield parse_jsonl_line(path, number, line)
+                yield parse_jsonl_line(path, number, line, fields)
 
 
 def _write_temp(path: Path, rows: Iterable[dict]) -> Path:
@@ -123,6 +162,30 @@ def _write_error(path: Path, exc: OSError) -> StoreError:
     return StoreError(f"Cannot write {path}: {reason}. Nothing was changed.")
 
 
+def _last_line(path: Path) -> bytes | None:
+    """The last non-empty line of a file, with its newline if it has one (None when empty)."""
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        return None
+    with handle:
+        end = handle.seek(0, os.SEEK_END)
+        chunk = b""
+        position = end
+        while position > 0:
+            step = min(65536, position)
+            position -= step
+            handle.seek(position)
+            chunk = handle.read(step) + chunk
+            body = chunk.rstrip(b"\n")
+            start = body.rfind(b"\n")
+            if start >= 0 or position == 0:
+                if not body:
+                    return None
+                return chunk[start + 1 :] if start >= 0 else chunk
+        return None
+
+
 def _feature_order(feature: Feature) -> tuple:
     return (feature.episode or 0, feature.position, feature.key)
 
@@ -133,6 +196,15 @@ class Store:
     def __init__(self, data_dir: Path | str | None = None):
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         self._held = False
+
+    def require(self) -> None:
+        """Raise a StoreError naming the folder when it holds no store file at all."""
+        paths = (self.episodes_path, self.features_path, self.release_notes_path)
+        if not any(path.is_file() for path in paths):
+            raise StoreError(
+                f"No store in {self.data_dir}: it has no {EPISODES_FILE} or {FEATURES_FILE}. "
+                "Run halonotes crawl or halonotes import into it first, or pass --data DIR."
+            )
 
     @property
     def episodes_path(self) -> Path:
@@ -149,21 +221,32 @@ class Store:
     def episodes(self) -> list[Episode]:
         """All stored episodes, by episode number."""
         with self.reading():
-            return [Episode.from_dict(row) for row in read_jsonl(self.episodes_path)]
+            return [
+                Episode.from_dict(row) for row in read_jsonl(self.episodes_path, EPISODE_FIELDS)
+            ]
 
     def features(self) -> list[Feature]:
         """All stored features, in store order."""
         with self.reading():
-            return [Feature.from_dict(row) for row in read_jsonl(self.features_path)]
+            return [
+                Feature.from_dict(row) for row in read_jsonl(self.features_path, FEATURE_FIELDS)
+            ]
 
     def release_notes(self) -> list[Feature]:
         """Features known from a version's release notes (no episode)."""
         with self.reading():
-            return [Feature.from_dict(row) for row in read_jsonl(self.release_notes_path)]
+            return [
+                Feature.from_dict(row)
+                for row in read_jsonl(self.release_notes_path, FEATURE_FIELDS)
+            ]
 
     @property
     def journal_path(self) -> Path:
         return self.data_dir / JOURNAL_FILE
+
+    @property
+    def append_path(self) -> Path:
+        return self.data_dir / APPEND_FILE
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -178,7 +261,7 @@ class Store:
         if not self.data_dir.is_dir():
             yield
             return
-        if self.journal_path.exists():
+        if self.journal_path.exists() or self.append_path.exists():
             with self.locked():
                 pass
         with self._lock(fcntl.LOCK_SH):
@@ -220,10 +303,69 @@ class Store:
                 os.replace(temp, self.data_dir / final_name)
         with contextlib.suppress(FileNotFoundError):
             self.journal_path.unlink()
-        for name in (EPISODES_FILE, FEATURES_FILE, RELEASE_NOTES_FILE, JOURNAL_FILE):
+        self._undo_append()
+        for name in (EPISODES_FILE, FEATURES_FILE, RELEASE_NOTES_FILE, JOURNAL_FILE, APPEND_FILE):
             for stray in self.data_dir.glob(f".{name}.*.tmp"):  # only ever written under the lock
                 with contextlib.suppress(OSError):
                     stray.unlink()
+
+    def _undo_append(self) -> None:
+        """Cut the files back to the sizes an append that did not finish recorded."""
+        try:
+            sizes = json.loads(self.append_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError):
+            sizes = {}  # the record was never completed, so no line was appended
+        for name, size in sizes.items():
+            with contextlib.suppress(FileNotFoundError), (self.data_dir / name).open("r+b") as f:
+                f.truncate(size)
+                os.fsync(f.fileno())
+        self.append_path.unlink()
+        fsync_dir(self.data_dir)
+
+    def _append(self, files: dict[Path, list[dict]]) -> None:
+        """Append rows to several files as one change (see the module docstring)."""
+        sizes = {path.name: path.stat().st_size if path.exists() else 0 for path in files}
+        writing = self.append_path
+        try:
+            os.replace(_write_temp(self.append_path, [sizes]), self.append_path)
+            fsync_dir(self.data_dir)
+            for writing, rows in files.items():
+                with writing.open("a", encoding="utf-8", newline="\n") as handle:
+                    for row in rows:
+                        handle.write(json.dumps(row, sort_keys=True, ensure_ascii=False))
+                        handle.write("\n")
+                    handle.flush()
+                    os.fsync(handle.fileno())
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                self._undo_append()
+            raise _write_error(writing, exc) from exc
+        self.append_path.unlink()  # the commit point
+        fsync_dir(self.data_dir)
+
+    def _appendable(self, episodes: list[Episode], features: list[Feature]) -> bool:
+        """True when every given record belongs after every stored one: new episodes, newer
+        than the last stored episode and feature (both files are kept in that order)."""
+        numbers = {episode.episode for episode in episodes}
+        if not episodes or any(f.episode not in numbers for f in features):
+            return False
+        newest = -1
+        for path, fields in (
+            (self.episodes_path, EPISODE_FIELDS),
+            (self.features_path, FEATURE_FIELDS),
+        ):
+            last = _last_line(path)
+            if last is None:
+                continue
+            if not last.endswith(b"\n"):
+                return False
+            try:
+                newest = max(newest, parse_jsonl_line(path, 0, last, fields).get("episode") or 0)
+            except StoreError:
+                return False  # the full merge reads the file and names the bad line
+        return min(numbers) > newest
 
     def _commit(self, files: dict[Path, list[dict]]) -> None:
         """Replace several files as one change (see the module docstring)."""
@@ -258,6 +400,19 @@ class Store:
         episodes = list(episodes)
         features = list(features)
         with self.locked():
+            if self._appendable(episodes, features):
+                new_features = list({f.key: f for f in features}.values())
+                self._append(
+                    {
+                        self.episodes_path: [
+                            e.to_dict() for e in sorted(episodes, key=lambda e: e.episode)
+                        ],
+                        self.features_path: [
+                            f.to_dict() for f in sorted(new_features, key=_feature_order)
+                        ],
+                    }
+                )
+                return MergeReport(added=len(new_features))
             stored_episodes = {e.key: e for e in self.episodes()}
             stored_features = self.features()
             report = MergeReport()

@@ -30,9 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, LockError, clean_files
 
-from crawler.errors import IndexBusyError, IndexMissingError, StoreError
+from crawler.errors import IndexBuildError, IndexBusyError, IndexMissingError, StoreError
+from crawler.record_check import EPISODE_FIELDS, FEATURE_FIELDS
 from crawler.records import Episode, Feature
 from crawler.store import Store, fsync_dir, parse_jsonl_line
 from crawler.versions import version_key
@@ -44,6 +46,7 @@ from index.schema import (
     KIND_RELEASE_NOTE,
     SCHEMA,
     SCHEMA_REVISION,
+    stored_record,
 )
 
 log = logging.getLogger(__name__)
@@ -84,9 +87,49 @@ def index_path(data_dir: Path | str) -> Path:
 
 
 def index_exists(data_dir: Path | str) -> bool:
-    """True when the data folder holds a complete index."""
+    """True when the data folder holds a committed index (readable or not)."""
     path = index_path(data_dir)
-    return path.is_dir() and whoosh_index.exists_in(str(path))
+    return path.is_dir() and any(path.glob("_*_*.toc"))
+
+
+class _ClosingStorage(FileStorage):
+    """A FileStorage that notes the files it opens until told to stop, so a failed open can
+    close them: Whoosh leaves its table of contents open when reading it fails."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        self.opened: list | None = []
+
+    def open_file(self, name, **kwargs):
+        """Open a file of the index, noting it while the index is being opened."""
+        handle = super().open_file(name, **kwargs)
+        if self.opened is not None:
+            self.opened.append(handle)
+        return handle
+
+
+def open_index(folder: Path | str):
+    """Open the Whoosh index in ``folder``; a failure leaves none of its files open."""
+    storage = _ClosingStorage(str(folder))
+    try:
+        return storage.open_index()
+    except BaseException:
+        for handle in storage.opened:
+            with contextlib.suppress(Exception):  # closed already by the reader
+                handle.close()
+        raise
+    finally:
+        storage.opened = None
+
+
+def unreadable_index(path: Path, exc: BaseException) -> IndexMissingError:
+    """The error for an index that exists but cannot be opened: unpickling, a renamed class,
+    a format version or truncated files. One line, naming the reason and the fix."""
+    reason = (str(exc).splitlines() or [""])[0][:160]
+    reason = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
+    return IndexMissingError(
+        f"The search index at {path} cannot be read ({reason}). Run: halonotes index --rebuild"
+    )
 
 
 # --- the documents -------------------------------------------------------------------------
@@ -109,7 +152,7 @@ def _store_lines(path: Path) -> Iterator[tuple[int, bytes]]:
 
 @dataclass(frozen=True)
 class _Source:
-    """One store line that becomes one document."""
+    """One store line that becomes one document (checked when the store was read)."""
 
     kind: str
     path: Path
@@ -120,26 +163,29 @@ class _Source:
         data = parse_jsonl_line(self.path, self.number, self.line)
         if self.kind == KIND_EPISODE:
             return episode_document(Episode.from_dict(data), digest=digest)
-        if not isinstance(data.get("title"), str):
-            raise StoreError(
-                f"{self.path}:{self.number} has no title. Restore the file or crawl again."
-            )
         return feature_document(data, kind=self.kind, digest=digest)
 
 
 def _sources(data_dir: Path) -> dict[str, _Source]:
-    """Every document the store calls for, by digest (identical lines index once)."""
+    """Every document the store calls for, by digest (identical lines index once).
+
+    Every line is checked here, before any index writer starts.
+
+    Raises:
+        StoreError: a line is not a valid record (``path:line: what is wrong``).
+    """
     store = Store(data_dir)
     files = (
-        (KIND_FEATURE, store.features_path),
-        (KIND_RELEASE_NOTE, store.release_notes_path),
-        (KIND_EPISODE, store.episodes_path),
+        (KIND_FEATURE, store.features_path, FEATURE_FIELDS),
+        (KIND_RELEASE_NOTE, store.release_notes_path, FEATURE_FIELDS),
+        (KIND_EPISODE, store.episodes_path, EPISODE_FIELDS),
     )
     sources: dict[str, _Source] = {}
     with store.reading():  # one consistent version of the store, even while a crawl merges
-        for kind, path in files:
+        for kind, path, fields in files:
             prefix = kind.encode() + b"\0" + _SALT + b"\0"
             for number, line in _store_lines(path):
+                parse_jsonl_line(path, number, line, fields)
                 digest = hashlib.sha1(prefix + line).hexdigest()
                 sources[digest] = _Source(kind, path, number, line)
     return sources
@@ -412,6 +458,7 @@ def rebuild_index(
                 writer.commit()
             finally:
                 _forking_indexers.clear()
+            _check_count(ix, len(sources), data_dir, kept="The previous index was kept")
             ix.close()
             _swap_in(data_dir, build_dir)
         except OSError as exc:
@@ -431,6 +478,29 @@ def rebuild_index(
     )
     log.info("%s", report.summary())
     return report
+
+
+def _check_count(ix, expected: int, data_dir: Path, *, kept: str) -> None:
+    """Check the index holds one document per store record (an indexing process that died
+    leaves its documents out without an error) and that its last record reads back.
+
+    Raises:
+        IndexBuildError: the count differs.
+        IndexMissingError: the index's files cannot be read.
+    """
+    try:
+        with ix.searcher() as searcher:
+            found = searcher.doc_count()
+            last = max(searcher.reader().all_doc_ids(), default=None)
+            if last is not None:
+                stored_record(searcher.stored_fields(last))
+    except Exception as exc:
+        raise unreadable_index(index_path(data_dir), exc) from exc
+    if found != expected:
+        raise IndexBuildError(
+            f"The index built in {data_dir} holds {found} documents but the store has "
+            f"{expected}. {kept}; run: halonotes index --rebuild"
+        )
 
 
 def _remove_unfinished_commit(ix, folder: Path) -> None:
@@ -477,11 +547,13 @@ def update_index(
         _remove_stale_snapshots(data_dir)
         path = index_path(data_dir)
         try:
-            ix = whoosh_index.open_dir(str(path.resolve()))
+            ix = open_index(path.resolve())
         except whoosh_index.EmptyIndexError as exc:
             raise IndexMissingError(
                 f"The index at {path} is incomplete. Run: halonotes index --rebuild"
             ) from exc
+        except Exception as exc:  # any failure to load it: the rebuild is the fix
+            raise unreadable_index(path, exc) from exc
         try:
             _remove_unfinished_commit(ix, path.resolve())
             sources = _sources(data_dir)
@@ -501,6 +573,12 @@ def update_index(
                         writer.delete_by_term("digest", digest)
                     for digest in added:
                         writer.add_document(**sources[digest].document(digest))
+            _check_count(ix, len(sources), data_dir, kept="The update is incomplete")
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot write the index in {data_dir}: {exc.strerror or exc}. "
+                "The last commit was kept; free some space or fix permissions and retry."
+            ) from exc
         finally:
             ix.close()
     report = IndexReport(

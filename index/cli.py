@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from crawler.errors import HalonotesError
-from crawler.store import default_data_dir
+from crawler.store import Store, default_data_dir
 from index.build import index_exists, rebuild_index, update_index
 from index.query import MAX_PAGE_SIZE, parse_request
 from index.reader import IndexReader
@@ -35,8 +35,9 @@ def _fail(exc: HalonotesError) -> None:
 @_DATA_OPTION
 def index_command(rebuild: bool, data_dir: Path | None) -> None:
     """Build the search index, or bring it up to date with the store."""
-    data_dir = data_dir or default_data_dir()
     try:
+        data_dir = data_dir or default_data_dir()
+        Store(data_dir).require()
         if rebuild or not index_exists(data_dir):
             report = rebuild_index(data_dir)
         else:
@@ -62,8 +63,8 @@ def search_command(
     query: tuple[str, ...], version: str | None, limit: int, as_json: bool, data_dir: Path | None
 ) -> None:
     """Search the index with the same query language as the site."""
-    data_dir = data_dir or default_data_dir()
     try:
+        data_dir = data_dir or default_data_dir()
         request = parse_request(
             {"q": " ".join(query), "version": version or "", "page_size": str(limit)}
         )

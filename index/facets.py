@@ -8,7 +8,6 @@ count is ``(results & value).bit_count()`` on a byte range, which Python does in
 
 from __future__ import annotations
 
-import json
 import threading
 from array import array
 from collections import Counter
@@ -19,7 +18,13 @@ from whoosh.idsets import DocIdSet
 from crawler.versions import version_key
 from index.cache import LruCache
 from index.model import FacetCount
-from index.schema import KIND_EPISODE, KIND_FEATURE, KIND_RELEASE_NOTE, TAG_FIELDS
+from index.schema import (
+    KIND_EPISODE,
+    KIND_FEATURE,
+    KIND_RELEASE_NOTE,
+    TAG_FIELDS,
+    stored_record,
+)
 
 
 def mask_of(docnums: Iterable[int], size: int) -> int:
@@ -138,7 +143,7 @@ class Tables:
             self.doc_values[fieldname] = per_doc
         self.episodes: dict[int, dict] = {}
         for docnum in kinds[KIND_EPISODE]:
-            record = json.loads(searcher.stored_fields(docnum)["record"])
+            record = stored_record(searcher.stored_fields(docnum))
             self.episodes[record["episode"]] = record
         self._orders: dict[str, list[int]] = {}
         self._tickets: list[str | None] | None = None  # read on first use: see tickets()

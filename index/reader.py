@@ -10,7 +10,6 @@ per index generation and never changed after.
 from __future__ import annotations
 
 import heapq
-import json
 import logging
 import math
 import os
@@ -30,14 +29,16 @@ from whoosh.query.compound import DefaultOr as Or
 from crawler.errors import IndexMissingError, QueryError
 from crawler.records import read_ticket_id
 from crawler.versions import canonical_version, version_key
-from index.build import index_path
+from index.build import index_path, open_index, unreadable_index
 from index.cache import LruCache
 from index.facets import MaskDocs, Tables, docnums, mask_of
 from index.model import EpisodeInfo, FacetCount, FeaturePage, Hit, ResultPage, SearchRequest
 from index.query import ParsedQuery, VersionRange, Word, parse_query, request_filters
 from index.ranking import term_frequency, top_by_query, top_by_terms
-from index.schema import KIND_FEATURE, TEXT_FIELDS, text_analyzer
+from index.schema import KIND_FEATURE, TEXT_FIELDS, stored_record, text_analyzer
 from index.snippets import snippet, video_at
+from index.suggest import MAX_WORDS as MAX_SUGGESTED_WORDS
+from index.suggest import closest_term
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +210,7 @@ class IndexReader:
         with self._lock:
             ix = self._indexes.get(target)
             if ix is None:
-                ix = whoosh_index.open_dir(target)
+                ix = open_index(target)
                 # Only the current folder's index object is kept; old searchers keep theirs.
                 self._indexes = {target: ix}
             return ix
@@ -267,6 +268,8 @@ class IndexReader:
                 with self._lock:
                     self._indexes.pop(target, None)
                 continue
+            except Exception as exc:  # unpickling, a renamed class, a format, cut-off files
+                raise unreadable_index(self._link, exc) from exc
             local.searcher, local.target, local.stamp = searcher, target, stamp
             return searcher
         raise IndexMissingError(
@@ -291,7 +294,10 @@ class IndexReader:
             with self._lock:
                 tables = self._tables.get(ident)
                 if tables is None:
-                    tables = Tables(searcher)
+                    try:
+                        tables = Tables(searcher)
+                    except Exception as exc:  # segment files cut short or garbled
+                        raise unreadable_index(self._link, exc) from exc
                     self._tables = {ident: tables}
         return searcher, tables, ident
 
@@ -329,7 +335,7 @@ class IndexReader:
 
     @staticmethod
     def _plain_hit(searcher, tables: Tables, docnum: int) -> Hit:
-        record = json.loads(searcher.stored_fields(docnum)["record"])
+        record = stored_record(searcher.stored_fields(docnum))
         episode = tables.episodes.get(record.get("episode")) or {}
         hit = Hit(
             key=record["key"],
@@ -405,19 +411,13 @@ class IndexReader:
 
     def _suggest(self, searcher, text: _TextQuery, request: SearchRequest) -> str | None:
         """The query with each word that has no hits replaced by a close word that has."""
-        if not text.missing:
+        if not text.missing or len(text.missing) > MAX_SUGGESTED_WORDS:
             return None
         reader = searcher.reader()
         suggestion = request.q
         for word in text.missing:
             stem = text_analyzer()(word.text).__next__().text
-            best, best_count = None, 0
-            for name in ("title", "summary"):
-                distance = 1 if len(stem) <= 4 else 2
-                for term in reader.terms_within(name, stem, distance, prefix=1):
-                    count = reader.doc_frequency(name, term)
-                    if count > best_count:
-                        best, best_count = term, count
+            best = closest_term(reader, stem)
             if best is None:
                 return None
             surface = self._surface(searcher, best) or best
@@ -429,7 +429,7 @@ class IndexReader:
         """A word as written in the index's text whose stem is ``stem`` ("invoic" -> "invoice")."""
         for name in ("title", "summary"):
             for docnum in searcher.docs_for_query(Term(name, stem)):
-                record = json.loads(searcher.stored_fields(docnum)["record"])
+                record = stored_record(searcher.stored_fields(docnum))
                 text = record.get(name) or ""
                 for token in text_analyzer()(text, chars=True):
                     if token.text == stem:
@@ -636,14 +636,19 @@ class IndexReader:
         record = tables.episodes.get(number)
         return self._episode_info(tables, record) if record else None
 
-    def episode_features(self, number: int) -> list[Hit]:
-        """The features of one episode, in the order the video reaches them."""
+    def episode_features(
+        self, number: int, *, page: int = 1, page_size: int | None = None
+    ) -> list[Hit]:
+        """The features of one episode, in the order the video reaches them; with
+        ``page_size``, only that page of them (the episode's ``feature_count`` is the total)."""
         searcher, tables, _ident = self._state()
         mask = tables.value_mask("episode", str(number)) & tables.features
         seconds, position = tables.seconds, tables.position
         ordered = self._sorted_docs(
             tables, mask, lambda d: (seconds[d] if seconds[d] >= 0 else 1 << 30, position[d])
         )
+        if page_size is not None:
+            ordered = ordered[(page - 1) * page_size : page * page_size]
         return [self._hit(searcher, tables, d) for d in ordered]
 
     def versions(self) -> list[FacetCount]:

@@ -7,9 +7,12 @@ generation. Numbers are columns only: filters and sorts read them per document, 
 them out of the term index keeps writing fast.
 """
 
+import json
+
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
+from crawler.safe_text import safe_data
 from index.analysis import FastStemmingAnalyzer
 
 # Schema revision: part of every document's digest, so a change re-indexes every record.
@@ -70,3 +73,12 @@ SCHEMA = Schema(
     integrations=_tags(),  # third-party product slugs (areas.py)
     record=STORED(),  # the record as JSON plus areas and integrations: what a Hit is built from
 )
+
+
+def stored_record(fields: dict) -> dict:
+    """The record a document stores, its text made safe for every output (``safe_text``).
+
+    The guard on the way out: whatever the store held when the index was built, no page,
+    feed or export built from the index carries an XML-forbidden or invisible code point.
+    """
+    return safe_data(json.loads(fields["record"]))

@@ -43,8 +43,8 @@ def test_an_unexpected_error_is_a_500_page_without_a_traceback(tmp_path):
 def test_config_comes_from_defaults_then_env_then_test_config(tmp_path, monkeypatch):
     monkeypatch.setenv("HALONOTES_DATA", str(tmp_path / "from-data-env"))
     assert create_app().config["DATA_DIR"] == str(tmp_path / "from-data-env")
-    monkeypatch.setenv("HALONOTES_DATA_DIR", str(tmp_path / "from-prefixed-env"))
-    assert create_app().config["DATA_DIR"] == str(tmp_path / "from-prefixed-env")
+    monkeypatch.setenv("HALONOTES_SITE_NAME", "from-prefixed-env")
+    assert create_app().config["SITE_NAME"] == "from-prefixed-env"
     app = create_app({"DATA_DIR": str(tmp_path / "from-test")})
     assert app.config["DATA_DIR"] == str(tmp_path / "from-test")
 

@@ -93,7 +93,7 @@ def test_a_build_that_fails_leaves_the_old_index_working(tmp_path):
     lines = (tmp_path / "features.jsonl").read_text(encoding="utf-8").splitlines()
     lines.insert(3, "{not json")
     (tmp_path / "features.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(StoreError, match=r"features.jsonl:4 is not valid JSON"):
+    with pytest.raises(StoreError, match=r"features.jsonl:4: not valid JSON"):
         rebuild_index(tmp_path)
     with pytest.raises(StoreError):
         update_index(tmp_path)

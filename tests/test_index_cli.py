@@ -56,4 +56,4 @@ def test_errors_are_one_line_and_exit_non_zero(tmp_path):
     broken = tmp_path / "features.jsonl"
     broken.write_text("{oops\n", encoding="utf-8")
     failed = run("index", "--rebuild", "--data", str(tmp_path))
-    assert failed.exit_code == 1 and "features.jsonl:1 is not valid JSON" in failed.output
+    assert failed.exit_code == 1 and "features.jsonl:1: not valid JSON" in failed.output

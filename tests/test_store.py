@@ -90,7 +90,7 @@ def test_a_corrupt_line_is_reported_with_its_place(store):
     store.merge([episode(1)], [feature(1, "1", 0)])
     with store.features_path.open("a") as handle:
         handle.write("{not json\n")
-    with pytest.raises(StoreError, match=r"features\.jsonl:2 is not valid JSON"):
+    with pytest.raises(StoreError, match=r"features\.jsonl:2: not valid JSON"):
         store.features()
 
 

@@ -26,6 +26,7 @@ from webapp.responses import (
     search_args,
 )
 from webapp.shownotes import csv_text, safe_url
+from webapp.views.episodes import episode_page
 from webapp.views.helpers import completeness
 
 bp = Blueprint("api", __name__)
@@ -188,18 +189,33 @@ def version(version: str):
     )
 
 
+def episode_page_url(number: int, page: int) -> str:
+    """The absolute URL of one page of an episode's JSON."""
+    return url_for("api.episode", number=number, page=page if page > 1 else None, _external=True)
+
+
 @bp.get("/episode/<int:number>.json")
 def episode(number: int):
-    """One episode's metadata and its features in timestamp order."""
-    reader = current_reader()
-    info = reader.episode(number)
-    if info is None:
-        abort(404, description=f"Episode {number} is not in the index.")
+    """One episode's metadata and a page of its features in timestamp order."""
+    info, features = episode_page(number)
+    page = features.page
+    if page > features.page_count:
+        abort(
+            404,
+            description=f"There is no page {page} of episode {number}: its {features.total} "
+            f"features fill {features.page_count} of {features.page_size}.",
+        )
     return conditional(
         lambda: json_text(
             {
                 "episode": episode_data(info),
-                "features": [hit_data(h) for h in reader.episode_features(number)],
+                "total": features.total,
+                "page": page,
+                "page_size": features.page_size,
+                "page_count": features.page_count,
+                "next": episode_page_url(number, page + 1) if page < features.page_count else None,
+                "previous": episode_page_url(number, page - 1) if page > 1 else None,
+                "features": [hit_data(h) for h in features.hits],
             }
         ),
         content_type=JSON_TYPE,

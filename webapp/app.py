@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import threading
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask.templating import Environment
 from werkzeug.exceptions import HTTPException
 
+from crawler.store import default_data_dir
 from index import IndexMissingError, IndexReader, QueryError
 from webapp.pagecache import register_page_cache
 
@@ -145,14 +145,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     """
     app = Flask(__name__, instance_path=str(INSTANCE.resolve()), instance_relative_config=True)
     app.jinja_environment = SiteEnvironment
+    given = test_config or {}
     app.config.from_mapping(
-        DATA_DIR=os.environ.get("HALONOTES_DATA") or "data",
+        DATA_DIR=given["DATA_DIR"] if "DATA_DIR" in given else str(default_data_dir()),
         SITE_NAME="halonotes",
         JSON_SORT_KEYS=False,
         PAGE_CACHE_BYTES=32 * 1024 * 1024,  # per worker process; 0 turns the cache off
     )
     app.config.from_pyfile("halonotes.cfg", silent=True)
-    app.config.from_prefixed_env("HALONOTES")
+    app.config.from_prefixed_env("HALONOTES")  # never DATA_DIR: default_data_dir refuses it
     if test_config:
         app.config.from_mapping(test_config)
 

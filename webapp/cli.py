@@ -11,6 +11,8 @@ import logging
 
 import click
 
+from crawler.errors import HalonotesError
+
 # name -> "module:attribute" of the click command
 COMMANDS = {
     "import": "webapp.import_command:import_command",
@@ -48,8 +50,13 @@ def cli(verbose: bool) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="halonotes")
+    """Console-script entry point: an error a command did not turn into its own message
+    (a setting read before the command starts, say) is still one line and exit code 1."""
+    try:
+        cli(prog_name="halonotes")
+    except HalonotesError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":  # python -m webapp.cli

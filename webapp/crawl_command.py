@@ -18,6 +18,13 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from scrapy.crawler import CrawlerProcess
 
+from crawler.bounds import (
+    MAX_LISTING_PAGES,
+    MAX_PAGES,
+    MAX_SECONDS,
+    MAX_SITEMAP_URLS,
+    CrawlBounds,
+)
 from crawler.errors import HalonotesError
 from crawler.pipelines import CrawlRun
 from crawler.project import CRAWL_OPTIONS, LIVE_DELAY, SAMPLE_DELAY
@@ -41,16 +48,26 @@ def run_crawl(
     delay: float = LIVE_DELAY,
     http_cache: bool = False,
     refresh: bool = False,
+    bounds: CrawlBounds | None = None,
     on_page=None,
 ) -> CrawlRun:
     """Crawl from ``start_url`` into ``data_dir`` and return the finished run.
+
+    The crawl stops short at ``bounds`` (``CrawlBounds()`` by default), noting there which
+    bounds it reached; what it fetched until then is stored as usual.
 
     Raises:
         HalonotesError: the store or crawl state cannot be read or written.
     """
     run = CrawlRun(data_dir, refresh=refresh, on_page=on_page)
+    bounds = bounds if bounds is not None else CrawlBounds()
     settings = crawl_settings(
-        data_dir=data_dir, timeout=timeout, retries=retries, delay=delay, http_cache=http_cache
+        data_dir=data_dir,
+        timeout=timeout,
+        retries=retries,
+        delay=delay,
+        http_cache=http_cache,
+        max_seconds=bounds.seconds,
     )
     # Scrapy sets its loggers to DEBUG; the handlers keep to the level the CLI chose.
     root = logging.getLogger()
@@ -61,7 +78,7 @@ def run_crawl(
         # Each failed page gets its own line in the summary; these logs would repeat it.
         for name in QUIET_LOGGERS:
             logging.getLogger(name).setLevel(logging.CRITICAL)
-    process.crawl(EpisodeSpider, start_url=start_url, run=run)
+    process.crawl(EpisodeSpider, start_url=start_url, run=run, bounds=bounds)
     process.start()
     if run.error is not None:
         raise run.error
@@ -160,6 +177,34 @@ class ProgressDisplay:
 @click.option(
     "--refresh", is_flag=True, help="Fetch and re-parse every post in full, ignoring crawl state."
 )
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    default=MAX_PAGES,
+    show_default=True,
+    help="Pages of any kind one crawl may fetch.",
+)
+@click.option(
+    "--max-listing-pages",
+    type=click.IntRange(min=1),
+    default=MAX_LISTING_PAGES,
+    show_default=True,
+    help="Listing pages (the start page and its Next pages) one crawl may follow.",
+)
+@click.option(
+    "--max-sitemap-urls",
+    type=click.IntRange(min=0),
+    default=MAX_SITEMAP_URLS,
+    show_default=True,
+    help="Post and nested-sitemap URLs one crawl may take from sitemaps.",
+)
+@click.option(
+    "--max-time",
+    type=click.FloatRange(min=1),
+    default=MAX_SECONDS,
+    show_default=True,
+    help="Seconds one crawl may run before it stops, keeping what it fetched.",
+)
 def crawl_command(
     start_url: str | None,
     data_dir: Path | None,
@@ -169,11 +214,21 @@ def crawl_command(
     retries: int,
     delay: float | None,
     refresh: bool,
+    max_pages: int,
+    max_listing_pages: int,
+    max_sitemap_urls: int,
+    max_time: float,
 ) -> None:
     """Crawl the blog's episode posts into the store (only new or changed posts are parsed)."""
     if sample and start_url:
         raise click.UsageError("Use either --sample or --start-url, not both.")
     data_dir = data_dir or default_data_dir()
+    bounds = CrawlBounds(
+        pages=max_pages,
+        listing_pages=max_listing_pages,
+        sitemap_urls=max_sitemap_urls,
+        seconds=max_time,
+    )
     try:
         with crawl_lock(data_dir), contextlib.ExitStack() as stack:
             if sample:
@@ -187,10 +242,12 @@ def crawl_command(
                 delay=delay if delay is not None else (SAMPLE_DELAY if sample else LIVE_DELAY),
                 http_cache=http_cache,
                 refresh=refresh,
+                bounds=bounds,
                 on_page=display.page,
             )
             index_error = update_search_index(data_dir) if run.store_changed else None
         run.report.finish()
+        run.report.stopped_at = list(bounds.reached)
         write_last_run(data_dir, run.report)
     except HalonotesError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -200,6 +257,8 @@ def crawl_command(
     if index_error is not None:
         click.echo(f"Search index not updated: {index_error}", err=True)
     click.echo(summary_line(run))
+    if bounds.message():
+        raise click.ClickException(bounds.message())
     if run.fetched == 0:
         raise click.ClickException(f"Nothing could be fetched from {start_url or LIVE_START_URL}.")
     if run.format_changed:

@@ -39,6 +39,7 @@ CONTENT_TYPES = {
 OPML_TYPE = "text/x-opml; charset=utf-8"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 NEWEST_LIMIT = 50
+FEED_MAX_ENTRIES = 200  # entries of a version or episode feed (a real one has about 50-100)
 UNDATED = date(1970, 1, 1)  # release-notes features have no episode date
 
 
@@ -237,7 +238,7 @@ def search_feed(fmt: str):
 
 @bp.get(f"/version/<version>/feed.<{FORMATS}:fmt>")
 def version_feed(version: str, fmt: str):
-    """Every feature of one HaloPSA version."""
+    """The features of one HaloPSA version, newest episode first (at most FEED_MAX_ENTRIES)."""
     canonical = canonical_version(version)
     if canonical is None:
         abort(404, description=f"'{plain_text(version)[:40]}' is not a HaloPSA version.")
@@ -251,7 +252,8 @@ def version_feed(version: str, fmt: str):
         f"The features of HaloPSA v{canonical} discussed on By the [run]Book.",
         url_for("versions.version", version=canonical, _external=True),
     )
-    search = SearchRequest(version=canonical, sort="version", page_size=counts[canonical])
+    size = min(counts[canonical], FEED_MAX_ENTRIES)
+    search = SearchRequest(version=canonical, sort="version", page_size=size)
     return feed_response(info, lambda: reader.search(search).hits, fmt=fmt)
 
 
@@ -268,7 +270,9 @@ def episode_feed(number: int, fmt: str):
         f"The features discussed in episode {number}.",
         url_for("episodes.episode", number=number, _external=True),
     )
-    return feed_response(info, lambda: reader.episode_features(number), fmt=fmt)
+    return feed_response(
+        info, lambda: reader.episode_features(number, page_size=FEED_MAX_ENTRIES), fmt=fmt
+    )
 
 
 def opml_document(areas: Sequence[str]) -> str:

@@ -65,7 +65,7 @@ def read_page(path: Path) -> str:
     except OSError as exc:
         raise PageFileError(exc.strerror or str(exc)) from exc
     try:
-        return decode_page(data)
+        return decode_page(data, source=str(path))
     except UndecodableError as exc:
         raise PageFileError(str(exc)) from exc
 

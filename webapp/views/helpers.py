@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from urllib.parse import quote_plus, urlsplit
@@ -10,6 +9,7 @@ from urllib.parse import quote_plus, urlsplit
 from flask import Flask, current_app, g, request, url_for
 from markupsafe import Markup, escape
 
+from crawler.safe_text import safe_text
 from index import FacetCount, Hit, QueryError
 from index.areas import area_label, integration_label
 from webapp.views.fragments import Fragment, register_fragments
@@ -26,11 +26,6 @@ FLAG_LABELS = {
     "not_enabled_by_default": "Not enabled by default",
 }
 ATTENTION_FLAGS = frozenset({"caution", "not_enabled_by_default"})
-# Characters no page means to show: C0/C1 controls other than whitespace, and bidi embeddings,
-# overrides and isolates, which would make crawled text (and the page around it) read backwards.
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u202a-\u202e\u2066-\u2069]"
-)
 
 
 def parse_picks(value: str | None) -> list[str]:
@@ -250,10 +245,12 @@ def _facet_value_html(value: str, facet: str) -> tuple[str, str]:
 
 
 def visible_text(value: object) -> object:
-    """A template value with control and bidi-override characters removed (Markup stays Markup)."""
-    if not isinstance(value, str) or value.isprintable() or not _INVISIBLE.search(value):
+    """A template value made safe to show (``safe_text``); Markup stays Markup."""
+    if not isinstance(value, str):
         return value
-    cleaned = _INVISIBLE.sub("", value)
+    cleaned = safe_text(value)
+    if cleaned is value or cleaned == value:
+        return value
     return Markup(cleaned) if isinstance(value, Markup) else cleaned
 
 
