@@ -11,7 +11,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # The modules every stage reads: they sit where the flow starts.
-BASE_MODULES = ("crawler.errors", "crawler.records", "crawler.versions", "crawler.store")
+BASE_MODULES = (
+    "crawler.errors",
+    "crawler.records",
+    "crawler.record_check",
+    "crawler.versions",
+    "crawler.store",
+)
 UPSTREAM = {"crawler": ("index", "webapp"), "index": ("webapp",)}
 
 
