@@ -42,7 +42,7 @@ from w3lib.encoding import http_content_type_encoding
 
 from crawler.bounds import CrawlBounds
 from crawler.parse import parse_page
-from crawler.parse_encoding import UndecodableError, read_page
+from crawler.parse.encoding import UndecodableError, read_page
 from crawler.records import Episode, Feature
 from crawler.retry_after import RETRY_AFTER_MAX_SETTING, retry_after_seconds
 from crawler.state import content_hash

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawler.parse import canonical_url, parse_page
-from crawler.parse_encoding import decode_page
+from crawler.parse.encoding import decode_page
 from crawler.sample_site import sample_site_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"

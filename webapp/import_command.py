@@ -16,8 +16,8 @@ import click
 from crawler.errors import HalonotesError
 from crawler.markdown_page import is_markdown, markdown_html
 from crawler.parse import canonical_url, parse_page
-from crawler.parse_encoding import UndecodableError, decode_page
-from crawler.parse_release_notes import parse_release_notes
+from crawler.parse.encoding import UndecodableError, decode_page
+from crawler.parse.release_notes import parse_release_notes
 from crawler.records import COMPLETE, Episode, Feature
 from crawler.report import NO_EPISODES, PageRow, RunReport, partial_posts, write_last_run
 from crawler.store import Store, default_data_dir

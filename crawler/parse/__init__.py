@@ -3,7 +3,8 @@
 Stages, each reading only the previous one's output:
 ``blocks`` (page -> blocks) -> ``posts`` (blocks -> one span per episode post) ->
 ``header`` (span -> header fields and body) -> ``features`` (body -> features) ->
-``page`` (the records and the post's parse health).
+``page`` (the records and the post's parse health). Before them, ``encoding`` turns a
+page's bytes into text; beside them, ``release_notes`` reads a version's release notes.
 """
 
 from crawler.parse.page import ParsedPage, canonical_url, parse_page

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from endless_blog import EndlessBlog
 
-from crawler.parse_encoding import read_page
+from crawler.parse.encoding import read_page
 from crawler.sample_site import sample_site_dir
 from crawler.store import Store
 from tests.test_crawl_bounds import crawl
