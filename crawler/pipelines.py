@@ -150,7 +150,12 @@ class CrawlRun:
         seen_at = now_iso()
         for post in self.posts:
             self.state.keep_text(post.url, post.body, seen_at=seen_at)
-        episodes: list[Episode] = [e for post in self.posts for e in post.episodes]
+        seen = {e.episode: e.first_seen for e in self.store.episodes()}
+        episodes: list[Episode] = [
+            replace(e, first_seen=seen.get(e.episode) or seen_at)
+            for post in self.posts
+            for e in post.episodes
+        ]
         features: list[Feature] = [f for post in self.posts for f in post.features]
         self.report.store = self.store.merge(episodes, features) if episodes else MergeReport()
         gone = [

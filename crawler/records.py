@@ -32,6 +32,7 @@ class Episode:
     notes: tuple[str, ...] = ()  # post text that could not be split into features
     unparsed_ids: tuple[str, ...] = ()  # ID-looking tokens that ended in no feature
     status: str = "ok"  # what the last crawl saw: ok, gone (404/410), error: ...
+    first_seen: str | None = None  # when a crawl first stored the post (ISO 8601 UTC)
 
     _TUPLES: ClassVar[tuple[str, ...]] = ("versions", "hosts", "notes", "unparsed_ids")
 

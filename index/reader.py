@@ -66,9 +66,16 @@ def _word_docs(reader, text: str):
     return docs
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?:;…" else f"{text}."
+
+
 def _snippet_texts(hit: Hit) -> list[str]:
-    """Where a snippet may come from, in order of preference: summary, bullets, title."""
-    return [hit.summary, "\n".join(hit.bullets), hit.title]
+    """Where a snippet may come from, in order of preference: each paragraph of the summary
+    (a ticket listed twice has two), then the bullets read as sentences. Never the title,
+    which the card shows above it."""
+    return [*hit.summary.split("\n\n"), " ".join(_sentence(b) for b in hit.bullets)]
 
 
 class _TextQuery:
@@ -374,6 +381,7 @@ class IndexReader:
             integrations=tuple(record.get("integrations", ())),
             episode_title=episode.get("title"),
             episode_date=episode.get("date"),
+            episode_first_seen=episode.get("first_seen"),
             video_url=episode.get("video_url"),
             video_at=video_at(episode.get("video_url"), record.get("seconds")),
         )

@@ -79,12 +79,12 @@ def current_reader() -> IndexReader:
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint of the site."""
-    from webapp import api, exports, feeds
+    from webapp import api, exports, feeds, upgrade_exports
     from webapp.views import coverage, curate, episodes, search, stats, status, tickets, versions
 
     for module in (search, tickets, versions, episodes, curate, coverage, status, stats):
         app.register_blueprint(module.bp)
-    for module in (feeds, api, exports):
+    for module in (feeds, api, exports, upgrade_exports):
         app.register_blueprint(module.bp)
 
 
