@@ -17,7 +17,7 @@ from crawler.errors import HalonotesError
 from crawler.parse_encoding import UndecodableError, decode_page
 from crawler.parse_release_notes import parse_release_notes
 from crawler.parser import canonical_url, parse_page
-from crawler.records import Episode, Feature
+from crawler.records import Episode, Feature, keep_first_seen
 from crawler.report import NO_EPISODES, PageRow, RunReport, write_last_run
 from crawler.store import Store, default_data_dir
 from crawler.versions import canonical_version
@@ -183,6 +183,7 @@ def import_command(
     indexed = True
     try:
         if episodes:
+            episodes = keep_first_seen(episodes, store.episodes(), None)
             report.store = store.merge(episodes, features)
             indexed = _update_index(data_dir)
         report.finish()

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from crawler.errors import HalonotesError
-from crawler.records import Episode, Feature
+from crawler.records import Episode, Feature, keep_first_seen
 from crawler.report import PageRow, RunReport, now_iso
 from crawler.spider import (
     CHANGED,
@@ -150,12 +150,9 @@ class CrawlRun:
         seen_at = now_iso()
         for post in self.posts:
             self.state.keep_text(post.url, post.body, seen_at=seen_at)
-        seen = {e.episode: e.first_seen for e in self.store.episodes()}
-        episodes: list[Episode] = [
-            replace(e, first_seen=seen.get(e.episode) or seen_at)
-            for post in self.posts
-            for e in post.episodes
-        ]
+        episodes: list[Episode] = keep_first_seen(
+            [e for post in self.posts for e in post.episodes], self.store.episodes(), seen_at
+        )
         features: list[Feature] = [f for post in self.posts for f in post.features]
         self.report.store = self.store.merge(episodes, features) if episodes else MergeReport()
         gone = [

@@ -6,7 +6,8 @@ and carry a stable key that never depends on crawl time.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, ClassVar
 
 FLAGS = ("caution", "recommended", "impactful", "not_enabled_by_default")
@@ -53,6 +54,14 @@ class Episode:
     def to_dict(self) -> dict[str, Any]:
         """Return the record as a JSON-ready dict."""
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+def keep_first_seen(
+    episodes: Iterable[Episode], stored: Iterable[Episode], seen_at: str | None
+) -> list[Episode]:
+    """The episodes with the ``first_seen`` of their stored records, else ``seen_at``."""
+    known = {episode.episode: episode.first_seen for episode in stored}
+    return [replace(e, first_seen=known.get(e.episode) or seen_at) for e in episodes]
 
 
 @dataclass(frozen=True)
