@@ -114,6 +114,14 @@ class _TextQuery:
         return self._tables.term_mask(("term", text), _word_docs(reader, text))
 
     def _clause(self, word: Word) -> tuple[Query, int] | None:
+        if word.either:
+            clauses = [c for c in map(self._clause, word.either) if c is not None]
+            if not clauses:
+                return None
+            mask = 0
+            for _query, found in clauses:
+                mask |= found
+            return Or([q for q, _found in clauses]), mask
         if word.prefix:
             return self._prefix(word)
         tokens = [t.text for t in text_analyzer()(word.text)]
@@ -437,7 +445,7 @@ class IndexReader:
 
     def _suggest(self, searcher, text: _TextQuery, request: SearchRequest) -> str | None:
         """The query with each word that has no hits replaced by a close word that has."""
-        if not text.missing:
+        if not text.missing or not all(word.suggest for word in text.missing):
             return None
         reader = searcher.reader()
         suggestion = request.q

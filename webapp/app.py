@@ -160,8 +160,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
 
     from webapp.views.cards import register_cards
+    from webapp.views.examples import register_examples
     from webapp.views.helpers import register_template_helpers
 
     register_template_helpers(app)
     register_cards(app)
+    register_examples(app)
     return app

@@ -304,7 +304,7 @@ def ticket_feed(ticket_id: str, fmt: str):
         f"Every episode that discussed HaloPSA ticket #{ticket_id}.",
         url_for("tickets.ticket", ticket_id=ticket_id, _external=True),
     )
-    return feed_response(info, lambda: hits, fmt=fmt)
+    return feed_response(info, lambda: [h for h in hits if h.episode is not None], fmt=fmt)
 
 
 @bp.get(f"/upgrade/feed.<{FORMATS}:fmt>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import quote_plus, urlsplit
 
@@ -227,6 +228,49 @@ def web_url(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
+_PRIVATE_HOSTS = ("localhost", "127.", "0.0.0.0", "::1")  # hostname drops the brackets
+
+
+@lru_cache(maxsize=4096)
+def public_url(url: str | None) -> str | None:
+    """``url`` when a visitor can follow it: http(s) on a host other than this machine's
+    (a bundled sample crawl or a local import leaves loopback and ``file:`` URLs behind)."""
+    found = web_url(url)
+    if found is None:
+        return None
+    host = (urlsplit(found).hostname or "").lower()
+    return None if not host or host.startswith(_PRIVATE_HOSTS) else found
+
+
+def source_label(url: str | None) -> str:
+    """How the status page names where a run read a page: its public URL, else the page's
+    path on a local server, or a file's name (never a folder of the server)."""
+    text = url or ""
+    if public_url(text):
+        return text
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text.rsplit("/", 1)[-1]
+    if parts.scheme in ("http", "https"):
+        return parts.path or "/"
+    return (parts.path or text).rstrip("/").rsplit("/", 1)[-1]
+
+
+def utc_time(value: datetime | str | None) -> str | None:
+    """A moment as the site writes it, ``2026-04-28 06:15 UTC``; None when it cannot be read."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def facet_label(value: object, facet: str) -> str:
     """How a facet value reads on the page (``v2.210``, ``Episode 19``, ``Billing & invoicing``)."""
     text = str(value)
@@ -275,6 +319,9 @@ def register_template_helpers(app: Flask) -> None:
     register_fragments(app)
     app.jinja_env.filters["flag_label"] = lambda flag: FLAG_LABELS.get(flag, flag)
     app.jinja_env.filters["web_url"] = web_url
+    app.jinja_env.filters["public_url"] = public_url
+    app.jinja_env.filters["source_label"] = source_label
+    app.jinja_env.filters["utc_time"] = utc_time
     app.jinja_env.filters["facet_label"] = facet_label
     app.jinja_env.finalize = visible_text
     app.jinja_env.trim_blocks = True
