@@ -52,8 +52,11 @@ class Episode:
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the record as a JSON-ready dict."""
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        """Return the record as a JSON-ready dict (``first_seen`` only once a crawl set it)."""
+        data = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        if data["first_seen"] is None:
+            del data["first_seen"]
+        return data
 
 
 def keep_first_seen(
