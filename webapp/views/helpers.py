@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -228,7 +229,14 @@ def web_url(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
-_PRIVATE_HOSTS = ("localhost", "127.", "0.0.0.0", "::1")  # hostname drops the brackets
+def _this_machine(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 @lru_cache(maxsize=4096)
@@ -238,8 +246,11 @@ def public_url(url: str | None) -> str | None:
     found = web_url(url)
     if found is None:
         return None
-    host = (urlsplit(found).hostname or "").lower()
-    return None if not host or host.startswith(_PRIVATE_HOSTS) else found
+    try:
+        host = (urlsplit(found).hostname or "").lower()
+    except ValueError:
+        return None
+    return None if not host or _this_machine(host) else found
 
 
 def source_label(url: str | None) -> str:
