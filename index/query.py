@@ -187,13 +187,10 @@ def _join_either(parsed: ParsedQuery, either_from: int | None) -> None:
     if either_from is None:
         return
     words = parsed.words
-    if either_from < 1 or len(words) != either_from + 1 or words[-1].negated:
+    if either_from < 1 or len(words) != either_from + 1 or words[-2].negated or words[-1].negated:
         parsed.notices.append("OR goes between two words, like: invoice OR quote.")
         return
     first, second = words[-2], words[-1]
-    if first.negated:
-        parsed.notices.append("OR goes between two words, like: invoice OR quote.")
-        return
     either = (*(first.either or (first,)), second)
     words[-2:] = [Word(f"{first.text} OR {second.text}", either=either)]
 
