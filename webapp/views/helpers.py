@@ -138,6 +138,25 @@ def url_with(_endpoint: str | None = None, **changes: object) -> str:
     return _url(endpoint, args)
 
 
+FEED_FORMATS = (
+    ("rss", "RSS", "application/rss+xml"),
+    ("atom", "Atom", "application/atom+xml"),
+    ("json", "JSON Feed", "application/feed+json"),
+)
+
+
+def feed_list(_endpoint: str, *, keep: bool = False, **args: object) -> list[tuple[str, ...]]:
+    """A page's feed in each format, as (name, media type, URL), built once for the head's
+    autodiscovery links and the visible Subscribe links; with ``keep``, the feed takes this
+    page's search parameters (without its page, draft and facet-expansion ones)."""
+    if keep:
+        return [
+            (name, kind, url_with(_endpoint, page=None, pick=None, more=None, fmt=fmt))
+            for fmt, name, kind in FEED_FORMATS
+        ]
+    return [(name, kind, link(_endpoint, fmt=fmt, **args)) for fmt, name, kind in FEED_FORMATS]
+
+
 def facet_items(name: str, counts: Iterable[FacetCount], chosen: str | None) -> Fragment:
     """The ``<li>`` links of one facet's values: each sets the filter, the chosen one clears it.
 
@@ -323,6 +342,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         url_for=link,
         url_with=url_with,
+        feed_list=feed_list,
         facet_items=facet_items,
         pick_url=pick_url,
         join_picks=join_picks,
