@@ -43,14 +43,11 @@ def readme_urls() -> list[str]:
     return [url for url in urls if "key,key" not in url and "<" not in url]
 
 
-def test_the_readme_has_examples_to_try():
-    assert len(readme_urls()) >= 20
-
-
-@pytest.mark.parametrize("url", readme_urls())
-def test_every_readme_example_works_on_the_sample(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.get_data(as_text=True)[:300])
+def test_every_readme_example_works_on_the_sample(client):
+    urls = readme_urls()
+    assert len(urls) >= 20
+    failing = {url: client.get(url).status_code for url in urls}
+    assert {url: status for url, status in failing.items() if status != 200} == {}
 
 
 def test_every_search_box_suggestion_finds_something(client):
