@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 
-from crawler.parse_blocks import clean
-from crawler.records import Feature
+from crawler.parse.blocks import clean
+from crawler.records import TICKET_DIGITS, Feature
 
-_LEADING_ID = re.compile(r"[-*•·]?\s*#?(\d{5,})(?!\d)\s*(?:[-–—:|.)]\s*)?(.*)")
-_TRAILING_ID = re.compile(r"[-*•·]?\s*(.*?)\s*(?:\(\s*#?(\d{5,})\s*\)|#(\d{5,}))\s*[.]?")
+_LEADING_ID = re.compile(rf"[-*•·]?\s*#?({TICKET_DIGITS})\s*(?:[-–—:|.)]\s*)?(.*)")
+_TRAILING_ID = re.compile(
+    rf"[-*•·]?\s*(.*?)\s*(?:\(\s*#?({TICKET_DIGITS})\s*\)|#({TICKET_DIGITS}))\s*[.]?"
+)
 
 
 def release_note_line(line: str) -> tuple[str, str] | None:

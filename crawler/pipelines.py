@@ -16,8 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from crawler.errors import HalonotesError
-from crawler.records import Episode, Feature, keep_first_seen
-from crawler.report import PageRow, RunReport, now_iso
+from crawler.records import Episode, Feature, keep_first_seen, read_ticket_id
+from crawler.report import PageRow, RunReport, now_iso, partial_posts
 from crawler.spider import (
     CHANGED,
     LISTING,
@@ -38,9 +38,9 @@ logger = logging.getLogger(__name__)
 
 
 def valid_feature(feature: Feature) -> bool:
-    """True for a feature worth storing: a title, and a ticket ID of digits when it has one."""
+    """True for a feature worth storing: a title, and a well-formed ticket ID when it has one."""
     return bool(feature.title.strip()) and (
-        feature.ticket_id is None or feature.ticket_id.isdigit()
+        feature.ticket_id is None or read_ticket_id(feature.ticket_id) == feature.ticket_id
     )
 
 
@@ -61,7 +61,8 @@ def check_post(post: FetchedPost) -> FetchedPost | PageOutcome:
             features.append(feature)
         else:
             logger.warning("Skipped a feature without title or with a bad ID on %s", post.url)
-    if not features:
+    if not any(feature.ticket_id for feature in features):
+        # Text without a single ticket ID is no feature list: the stored records stay.
         return PageOutcome(post.url, NO_FEATURES, is_post=True)
     return replace(post, episodes=episodes[:1], features=tuple(features))
 
@@ -85,7 +86,7 @@ class CrawlRun:
         self.report = RunReport("crawl")
         self.posts: list[FetchedPost] = []
         self.outcomes: list[PageOutcome] = []
-        self.index_error: HalonotesError | None = None
+        self.store_changed = False  # set when write() changed records the index is built from
         self.error: HalonotesError | None = None
 
     def add(self, item: FetchedPost | PageOutcome) -> None:
@@ -99,6 +100,7 @@ class CrawlRun:
                 episodes=(episode.episode,),
                 features=len(item.features),
                 unparsed_ids=episode.unparsed_ids,
+                partial=partial_posts(item.episodes),
             )
         else:
             self.outcomes.append(item)
@@ -146,7 +148,7 @@ class CrawlRun:
         return any(row.outcome == NO_FEATURES for row in self.report.pages)
 
     def write(self) -> None:
-        """Keep page texts, merge all posts into the store at once, update the index, save state."""
+        """Keep page texts, merge all posts into the store at once, save the crawl state."""
         seen_at = now_iso()
         for post in self.posts:
             self.state.keep_text(post.url, post.body, seen_at=seen_at)
@@ -161,8 +163,7 @@ class CrawlRun:
             if o.is_post and o.http_status in GONE_STATUSES and o.url in self.stored_urls
         ]
         marked = [url for url in gone if self.store.set_episode_status(url, "gone")]
-        if episodes or marked:
-            self.update_index()
+        self.store_changed = bool(episodes or marked)
         for post in self.posts:
             self._remember(post.url, self._row_outcome(post.url), post.etag, post.last_modified)
             self.state.post(post.url).last_seen = seen_at
@@ -182,15 +183,6 @@ class CrawlRun:
         post.outcome = outcome
         if etag or last_modified:
             post.etag, post.last_modified = etag, last_modified
-
-    def update_index(self) -> None:
-        """Bring an existing search index up to date; a failure is reported, not fatal."""
-        from index.build import update_index
-
-        try:
-            update_index(self.data_dir)
-        except HalonotesError as exc:
-            self.index_error = exc
 
 
 class ValidatePipeline:

@@ -6,11 +6,16 @@ and carry a stable key that never depends on crawl time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, ClassVar
 
 FLAGS = ("caution", "recommended", "impactful", "not_enabled_by_default")
+COMPLETE = "complete"  # an episode's parse health when every ID and paragraph found a feature
+# A HaloPSA ticket ID: 5 to 9 ASCII digits (the blog's are 6 and 7), written with or without "#".
+TICKET_DIGITS = r"[0-9]{5,9}(?![0-9])"
+_TICKET_ID = re.compile(rf"#?({TICKET_DIGITS})")
 
 
 def _tuple(value: Any) -> tuple:
@@ -32,6 +37,8 @@ class Episode:
     summary: str = ""  # the intro paragraph(s)
     notes: tuple[str, ...] = ()  # post text that could not be split into features
     unparsed_ids: tuple[str, ...] = ()  # ID-looking tokens that ended in no feature
+    ids_found: int = 0  # distinct ID-looking tokens in the post's text
+    parse: str = COMPLETE  # parse health: COMPLETE, or "partial: <why>"
     status: str = "ok"  # what the last crawl saw: ok, gone (404/410), error: ...
     first_seen: str | None = None  # when a crawl first stored the post (ISO 8601 UTC)
 
@@ -74,7 +81,7 @@ class Feature:
     title: str
     url: str  # the episode post it comes from
     episode: int | None
-    ticket_id: str | None = None  # digits only, e.g. "1085470"
+    ticket_id: str | None = None  # digits only, e.g. "1085470" (see read_ticket_id)
     version: str | None = None  # canonical, e.g. "2.210"
     timestamp: str | None = None  # as written in the post, e.g. "49:41"
     seconds: int | None = None  # the timestamp in seconds from the start of the video
@@ -84,6 +91,7 @@ class Feature:
     flags: tuple[str, ...] = ()  # a subset of FLAGS
     highlighted: bool = False  # listed under "Important Mentions"
     position: int = 0  # order within the post, from 0
+    cut_off: bool = False  # the captured text ends inside this feature, mid-sentence
 
     _TUPLES: ClassVar[tuple[str, ...]] = ("aliases", "bullets", "flags")
 
@@ -124,3 +132,9 @@ def timestamp_seconds(timestamp: str | None) -> int | None:
     for number in numbers:
         seconds = seconds * 60 + number
     return seconds
+
+
+def read_ticket_id(text: str) -> str | None:
+    """The ticket ID ``text`` is (``1085470`` or ``#1085470``) as digits; None when it is none."""
+    match = _TICKET_ID.fullmatch(text.strip())
+    return match.group(1) if match else None

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from crawler.records import COMPLETE
 from crawler.store import MergeReport, write_jsonl
 
 LAST_RUN_FILE = "last_run.json"
@@ -37,6 +38,7 @@ class PageRow:
     episodes: tuple[int, ...] = ()  # the episode numbers found on the page
     features: int = 0
     unparsed_ids: tuple[str, ...] = ()  # ID-looking tokens that ended in no feature
+    partial: tuple[str, ...] = ()  # "episode N: <why>" for each post whose parse was partial
 
     @property
     def failed(self) -> bool:
@@ -72,6 +74,7 @@ class RunReport:
             "episodes": sum(len(row.episodes) for row in self.pages),
             "features": sum(row.features for row in self.pages),
             "unparsed_ids": sum(len(row.unparsed_ids) for row in self.pages),
+            "partial": sum(len(row.partial) for row in self.pages),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,12 +88,22 @@ class RunReport:
                     **asdict(row),
                     "episodes": list(row.episodes),
                     "unparsed_ids": list(row.unparsed_ids),
+                    "partial": list(row.partial),
                 }
                 for row in self.pages
             ],
             "totals": self.totals,
             "store": asdict(self.store),
         }
+
+
+def partial_posts(episodes) -> tuple[str, ...]:
+    """``episode N: <why>`` for each episode whose parse was partial."""
+    return tuple(
+        f"episode {e.episode}: {e.parse.removeprefix('partial: ')}"
+        for e in episodes
+        if e.parse != COMPLETE
+    )
 
 
 def write_last_run(data_dir: Path | str, report: RunReport) -> Path:

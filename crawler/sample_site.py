@@ -1,4 +1,4 @@
-"""Serve the bundled sample of the blog (``data/sample-site``) on 127.0.0.1 for offline crawls.
+"""Serve the bundled sample of the blog (``crawler/sample-site``) on 127.0.0.1 for offline crawls.
 
 The server answers like the real site: listing pages paginated with a Webflow query
 parameter (``?5f1e2d3c_page=2`` is served from ``thoughts.page-2.html``), posts without a
@@ -9,19 +9,20 @@ Absolute links to the live blog inside the files are rewritten to the server's o
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import hashlib
 import logging
 import re
 import threading
+from collections.abc import Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-import crawler
-
 LIVE_ORIGIN = "https://www.risingtidegroup.net"
+SAMPLE_PORT = 8471  # a fixed port keeps the sample's post URLs stable from run to run
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".xml": "application/xml; charset=utf-8",
@@ -33,8 +34,8 @@ logger = logging.getLogger(__name__)
 
 
 def sample_site_dir() -> Path:
-    """The bundled sample site: ``data/sample-site`` in the repository."""
-    return Path(crawler.__file__).resolve().parents[1] / "data" / "sample-site"
+    """The bundled sample site: ``sample-site`` beside this module (package data in a wheel)."""
+    return Path(__file__).resolve().parent / "sample-site"
 
 
 def page_file(site_dir: Path, target: str) -> Path | None:
@@ -161,3 +162,14 @@ class SampleSiteServer(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
         self._thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def sample_server() -> Iterator[SampleSiteServer]:
+    """Serve the bundled sample site on 127.0.0.1 (its usual port, or any free one)."""
+    try:
+        server = SampleSiteServer(sample_site_dir(), port=SAMPLE_PORT)
+    except OSError:
+        server = SampleSiteServer(sample_site_dir())
+    with server:
+        yield server

@@ -344,7 +344,17 @@ def _stop_with_parent() -> None:
         os._exit(1)
 
 
-os.register_at_fork(before=_note_forking_process, after_in_child=_stop_with_parent)
+_fork_hooks_registered = threading.Lock()  # held (never released) once the hooks are in
+
+
+def _register_fork_hooks() -> None:
+    """Install the fork hooks above, once per process, before its first multi-process rebuild.
+
+    Only a rebuild forks indexing processes, so a process that never runs one (a web worker
+    that imports ``index`` to search) runs no hook at each fork.
+    """
+    if _fork_hooks_registered.acquire(blocking=False):
+        os.register_at_fork(before=_note_forking_process, after_in_child=_stop_with_parent)
 
 
 # --- public entry points ---------------------------------------------------------------------
@@ -389,6 +399,7 @@ def rebuild_index(
                 options.update(procs=procs, multisegment=True)
             if procs > 1:
                 # Whoosh's indexing processes wait on a queue forever if this one is killed.
+                _register_fork_hooks()
                 _forking_indexers.set()
             try:
                 writer = ix.writer(**options)

@@ -98,6 +98,12 @@ class Tables:
         self.episode = self._column(reader, "episode", "i")
         self.seconds = self._column(reader, "seconds", "i")
         self.position = self._column(reader, "position", "i")
+        # The order features are listed in unless asked otherwise, and every other order's
+        # tie-break: newest episode first, then as the post lists them (smaller comes first).
+        # The columns can differ in length after a cut-short commit: the key covers the
+        # documents both do, which are the ones the sort keys before it read.
+        pairs = zip(self.episode, self.position, strict=False)
+        self.newest_key = array("q", [(-episode << 32) + position for episode, position in pairs])
         self.values: dict[str, dict[str, FacetValue]] = {}
         for fieldname in ("version", *TAG_FIELDS):
             self.values[fieldname] = self._values(searcher, fieldname)
@@ -186,26 +192,21 @@ class Tables:
                 self._tickets = _ticket_column(reader, self.size)
             return self._tickets
 
+    def sort_key(self, sort: str) -> Callable[[int], object]:
+        """The key that puts documents in a search's sort order (relevance ties: newest)."""
+        newest = self.newest_key
+        if sort == "version":
+            vkey = self.version_key
+            return lambda d: (-vkey[d], newest[d])
+        if sort == "timestamp":
+            episode, seconds = self.episode, self.seconds
+            return lambda d: (-episode[d], seconds[d], newest[d])
+        return newest.__getitem__
+
     def order(self, sort: str) -> list[int]:
         """Feature document numbers in a sort order (computed once per generation)."""
         if sort not in self._orders:
-            episode, position = self.episode, self.position
-            if sort == "version":
-                vkey = self.version_key
-
-                def key(d):
-                    return (-vkey[d], -episode[d], position[d])
-            elif sort == "timestamp":
-                seconds = self.seconds
-
-                def key(d):
-                    return (-episode[d], seconds[d], position[d])
-            else:
-
-                def key(d):
-                    return (-episode[d], position[d])
-
-            self._orders[sort] = sorted(self.feature_docs, key=key)
+            self._orders[sort] = sorted(self.feature_docs, key=self.sort_key(sort))
         return self._orders[sort]
 
     def term_mask(self, key: tuple, docs: Callable[[], Iterable[int]]) -> int:

@@ -127,3 +127,4 @@ class EpisodeInfo:
     unparsed_ids: tuple[str, ...]
     status: str
     feature_count: int = 0
+    parse: str = "complete"  # parse health: "complete", or "partial: <why>"

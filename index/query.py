@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from crawler.errors import QueryError
-from crawler.records import FLAGS, timestamp_seconds
+from crawler.records import FLAGS, read_ticket_id, timestamp_seconds
 from crawler.versions import canonical_version, version_key
 from index.areas import AREAS, INTEGRATIONS, resolve_area, resolve_integration
 from index.model import SearchRequest
@@ -35,7 +35,6 @@ _TOKEN = re.compile(
     r"|(?P<stray>\")"  # an unbalanced quote
     r"|(?P<word>\S+)"
 )
-_TICKET = re.compile(r"#?(\d{4,9})")
 _TIMESTAMP = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 _VERSION_WORD = re.compile(r"v\d{1,2}\.\d{1,3}(?:\.\d{1,4})?", re.IGNORECASE)
 _FILTER = re.compile(r"(?P<name>[A-Za-z_]+):(?P<value>.+)")
@@ -155,11 +154,10 @@ def _read_filter(name: str, value: str, parsed: ParsedQuery) -> bool:
             return True
         return False
     if name in ("ticket", "id"):
-        match = _TICKET.fullmatch(value)
-        if match:
-            parsed.tickets.append(match.group(1))
-            return True
-        return False
+        ticket = read_ticket_id(value)
+        if ticket:
+            parsed.tickets.append(ticket)
+        return bool(ticket)
     if name == "area":
         slug = resolve_area(value)
         if slug:
@@ -224,8 +222,8 @@ def parse_query(text: str) -> ParsedQuery:
         negated = token.startswith("-") and len(token) > 1
         if negated:
             token = token[1:]
-        if (ticket := _TICKET.fullmatch(token)) and not negated:
-            parsed.tickets.append(ticket.group(1))
+        if (ticket := read_ticket_id(token)) and not negated:
+            parsed.tickets.append(ticket)
         elif _TIMESTAMP.fullmatch(token) and timestamp_seconds(token) is not None and not negated:
             parsed.timestamps.append(token)
         elif _VERSION_WORD.fullmatch(token) and canonical_version(token) and not negated:

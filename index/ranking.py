@@ -40,8 +40,8 @@ def term_scores(searcher, text: str) -> dict[int, float]:
 def ranking(searcher, tables: Tables, text: str) -> tuple[array, array]:
     """The documents having the analysed term, best score first, and their scores."""
     scores = term_scores(searcher, text)
-    episode, position = tables.episode, tables.position
-    order = sorted(scores, key=lambda d: (-scores[d], -episode[d], position[d]))
+    newest = tables.newest_key
+    order = sorted(scores, key=lambda d: (-scores[d], newest[d]))
     return array("i", order), array("d", [scores[d] for d in order])
 
 
@@ -151,10 +151,8 @@ def top_by_terms(
                 score = scores.get(docnum)
                 if score:
                     totals[docnum] += score
-    episode, position = tables.episode, tables.position
-    return heapq.nsmallest(
-        limit, totals.items(), key=lambda item: (-item[1], -episode[item[0]], position[item[0]])
-    )
+    newest = tables.newest_key
+    return heapq.nsmallest(limit, totals.items(), key=lambda item: (-item[1], newest[item[0]]))
 
 
 def top_by_query(searcher, tables: Tables, query: Query, results: int, limit: int, docs=None):
@@ -167,6 +165,6 @@ def top_by_query(searcher, tables: Tables, query: Query, results: int, limit: in
         top = searcher.search(query, filter=MaskDocs(results, tables.size), limit=limit)
         return [(hit.docnum, hit.score) for hit in top]
     scored = list(scores_of(searcher, query, docs))
-    episode, position = tables.episode, tables.position
-    scored.sort(key=lambda item: (-item[1], -episode[item[0]], position[item[0]]))
+    newest = tables.newest_key
+    scored.sort(key=lambda item: (-item[1], newest[item[0]]))
     return scored[:limit]

@@ -18,7 +18,6 @@ import stat
 import threading
 import time
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -29,8 +28,10 @@ from whoosh.query import And, AndNot, NullQuery, Phrase, Query, Term
 from whoosh.query.compound import DefaultOr as Or
 
 from crawler.errors import IndexMissingError, QueryError
+from crawler.records import read_ticket_id
 from crawler.versions import canonical_version, version_key
 from index.build import index_path
+from index.cache import LruCache
 from index.facets import MaskDocs, Tables, docnums, mask_of
 from index.model import EpisodeInfo, FacetCount, FeaturePage, Hit, ResultPage, SearchRequest
 from index.query import ParsedQuery, VersionRange, Word, parse_query, request_filters
@@ -181,30 +182,6 @@ def _close_all(searchers: set, lock: threading.Lock) -> None:
         searcher.close()
 
 
-def _newest_key(tables: Tables):
-    episode, position = tables.episode, tables.position
-    return lambda d: (-episode[d], position[d])
-
-
-def _version_sort_key(tables: Tables):
-    vkey, episode, position = tables.version_key, tables.episode, tables.position
-    return lambda d: (-vkey[d], -episode[d], position[d])
-
-
-def _timestamp_key(tables: Tables):
-    episode, seconds, position = tables.episode, tables.seconds, tables.position
-    return lambda d: (-episode[d], seconds[d], position[d])
-
-
-# The orders of Tables.order, as key functions for sorting a few documents directly.
-_SORT_KEYS = {
-    "relevance": _newest_key,
-    "newest": _newest_key,
-    "version": _version_sort_key,
-    "timestamp": _timestamp_key,
-}
-
-
 class IndexReader:
     """Searches the index in ``data_dir/index``; safe to share between threads."""
 
@@ -217,8 +194,7 @@ class IndexReader:
         self._lock = threading.Lock()
         self._indexes: dict[str, object] = {}
         self._tables: dict[tuple[str, int], Tables] = {}
-        self._cache: OrderedDict = OrderedDict()
-        self._cache_size = cache_size
+        self._cache: LruCache[ResultPage] | None = LruCache(cache_size) if cache_size else None
         # Every searcher this reader opened and has not closed: closed when the reader is
         # closed or garbage-collected, so no segment file is left open behind a thread.
         self._open_searchers: set = set()
@@ -488,19 +464,9 @@ class IndexReader:
             The page; ``notice`` says when part of the query was read as plain words.
         """
         searcher, tables, ident = self._state()
-        cache_key = (request, ident)
-        with self._lock:
-            cached = self._cache.get(cache_key)
-            if cached is not None:
-                self._cache.move_to_end(cache_key)
-                return cached
-        page = self._search(searcher, tables, request)
-        if self._cache_size:
-            with self._lock:
-                self._cache[cache_key] = page
-                while len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
-        return page
+        if self._cache is None:
+            return self._search(searcher, tables, request)
+        return self._cache.get((request, ident), lambda: self._search(searcher, tables, request))
 
     def _search(self, searcher, tables: Tables, request: SearchRequest) -> ResultPage:
         parsed = request_filters(request, parse_query(request.q))
@@ -551,7 +517,7 @@ class IndexReader:
                 top = top_by_query(searcher, tables, query, results, limit, docs)
             scored = top[start:]
         elif docs is not None:
-            ordered = sorted(docs, key=_SORT_KEYS[request.sort](tables))
+            ordered = sorted(docs, key=tables.sort_key(request.sort))
             scored = [(d, 0.0) for d in ordered[start : start + request.page_size]]
         else:
             scored = []
@@ -582,15 +548,14 @@ class IndexReader:
 
     def ticket(self, ticket_id: str) -> list[Hit]:
         """Every record of a ticket: episode discussions newest first, then release notes."""
-        digits = str(ticket_id).lstrip("#").strip()
-        if not digits.isdigit():
+        digits = read_ticket_id(str(ticket_id))
+        if digits is None:
             return []
         searcher, tables, _ident = self._state()
         docs = mask_of(searcher.docs_for_query(Term("ticket_id", digits)), tables.size)
         features = docs & tables.features
         notes = docs & tables.release_notes
-        episode, position = tables.episode, tables.position
-        ordered = self._sorted_docs(tables, features, lambda d: (-episode[d], position[d]))
+        ordered = self._sorted_docs(tables, features, tables.newest_key.__getitem__)
         ordered += self._sorted_docs(tables, notes, lambda d: -tables.version_key[d])
         return [self._hit(searcher, tables, d) for d in ordered]
 
@@ -630,14 +595,14 @@ class IndexReader:
         if not scores:
             return []
         shared = {"integrations": (set(hit.integrations), 2.0), "areas": (set(hit.areas), 0.5)}
-        episode, position = tables.episode, tables.position
         for docnum in scores:
             for fieldname, (wanted, weight) in shared.items():
                 for value in tables.doc_values[fieldname][docnum]:
                     if value in wanted:
                         facet = tables.values[fieldname][value]
                         scores[docnum] += weight * math.log(1 + total / facet.count)
-        ranked = sorted(scores, key=lambda d: (-scores[d], -episode[d], position[d]))
+        newest = tables.newest_key
+        ranked = sorted(scores, key=lambda d: (-scores[d], newest[d]))
         return [self._hit(searcher, tables, d, score=scores[d]) for d in ranked[:limit]]
 
     def _related_words(self, searcher, tables: Tables, hit: Hit):
@@ -672,6 +637,7 @@ class IndexReader:
             unparsed_ids=tuple(record.get("unparsed_ids", ())),
             status=record.get("status", "ok"),
             feature_count=facet.count if facet else 0,
+            parse=record.get("parse", "complete"),
         )
 
     def episodes(self) -> list[EpisodeInfo]:
@@ -720,8 +686,8 @@ class IndexReader:
             if wanted.contains(key):
                 mask |= tables.value_mask("version", version)
         mask &= tables.features
-        vkey, episode, position = tables.version_key, tables.episode, tables.position
-        ordered = self._sorted_docs(tables, mask, lambda d: (vkey[d], -episode[d], position[d]))
+        vkey, newest = tables.version_key, tables.newest_key
+        ordered = self._sorted_docs(tables, mask, lambda d: (vkey[d], newest[d]))
         return [self._hit(searcher, tables, d) for d in ordered]
 
     def features_by_keys(self, keys: Iterable[str]) -> list[Hit]:
@@ -781,8 +747,8 @@ class IndexReader:
         for version in set(versions):
             mask |= tables.value_mask("version", version)
         mask &= tables.features
-        vkey, episode, position = tables.version_key, tables.episode, tables.position
-        ordered = self._sorted_docs(tables, mask, lambda d: (vkey[d], -episode[d], position[d]))
+        vkey, newest = tables.version_key, tables.newest_key
+        ordered = self._sorted_docs(tables, mask, lambda d: (vkey[d], newest[d]))
         tickets = tables.tickets(searcher.reader())
         records: dict[str, list[int]] = {}
         for docnum in ordered:

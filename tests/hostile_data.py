@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.parser import parse_page
+from crawler.parse import parse_page
 from crawler.records import Episode, Feature, timestamp_seconds
 from crawler.store import Store
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.parser import parse_page
+from crawler.parse import parse_page
 from crawler.store import Store
 from index.build import rebuild_index
 

@@ -77,6 +77,15 @@ def test_unknown_ticket_json_is_a_json_404(client, url):
     assert data["error"]
 
 
+@pytest.mark.parametrize("text", ["123", "1234", "12345", "123456789", "1234567890", "99x"])
+def test_search_api_and_ticket_page_agree_on_what_a_ticket_id_is(client, text):
+    searched = get_json(client, f"/search.json?q=ticket:{text}")
+    by_search = "Could not read" not in (searched["notice"] or "")
+    by_api = "No feature with ticket" in get_json(client, f"/ticket/{text}.json", 404)["error"]
+    by_page = "No feature with ticket" in client.get(f"/ticket/{text}").text
+    assert by_search == by_api == by_page
+
+
 def test_version_json_lists_a_small_version_on_one_page(client):
     data = get_json(client, "/version/v2.22.json")
     assert data["version"] == "2.220"

@@ -102,3 +102,16 @@ def test_the_site_never_loads_the_crawler(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_settings_come_from_instance_halonotes_cfg_in_the_working_directory(tmp_path, monkeypatch):
+    write_archive(tmp_path / "archive")
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "halonotes.cfg").write_text(
+        f"DATA_DIR = {str(tmp_path / 'archive')!r}\nSITE_NAME = 'Release notes, staging'\n"
+    )
+    monkeypatch.delenv("HALONOTES_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    client = create_app().test_client()
+    assert client.get("/").status_code == 200  # the archive the file names
+    assert "Release notes, staging" in client.get("/feed.atom").get_data(as_text=True)

@@ -25,3 +25,12 @@ def test_weights_bound_what_is_kept_but_one_value_always_stays():
     cache.get("large", lambda: list(range(9)))  # heavier than the bound on its own
     assert len(cache) == 1
     assert cache.get("large", lambda: []) == list(range(9))
+
+
+def test_a_value_put_again_is_weighed_again():
+    cache = LruCache(10, weigh=len)
+    cache.put("page", "x" * 6)
+    cache.put("page", "x" * 2)  # replaces the 6: 2 of the 10 are used
+    cache.put("other", "y" * 7)
+    assert cache.find("page") == "xx" and cache.find("other") == "y" * 7
+    assert cache.find("missing") is None

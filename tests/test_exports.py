@@ -73,7 +73,7 @@ def test_hostile_text_renders_as_text_in_the_markdown(client):
     assert "<li>&lt;b&gt;bold&lt;/b&gt; claims</li>" in html
 
 
-def test_episode_youtube_chapters_meet_the_rules_and_say_what_was_dropped(client):
+def test_episode_youtube_chapters_meet_the_rules_and_the_page_says_what_was_dropped(client):
     text = download(
         client,
         "/episode/30/chapters.txt",
@@ -84,7 +84,10 @@ def test_episode_youtube_chapters_meet_the_rules_and_say_what_was_dropped(client
     assert [start for start, _ in chapters] == [0, 125, 250, 580, 3723]
     assert chapters[0] == (0, "Intro")
     assert all(len(title) <= 60 and "<" not in title for _, title in chapters)
-    assert 'Left out "Invoice rounding options": it starts 5 s after' in text
+    # Every line is a chapter: the whole file can be pasted into a video description.
+    assert len(chapters) == len(text.splitlines())
+    page = client.get("/episode/30").get_data(as_text=True)
+    assert "Left out &#34;Invoice rounding options&#34;: it starts 5 s after" in page
 
 
 def test_episode_youtube_chapters_explain_when_they_cannot_be_made(client):
@@ -148,6 +151,26 @@ def test_draft_chapters_refuse_features_from_two_videos(client):
     response = client.get(f"/draft/chapters.json?pick={KANBAN},{MERGE}")
     assert response.status_code == 422
     assert "mixes episodes" in response.get_json()["error"]
+
+
+def page_links(client, url: str) -> list[str]:
+    """Every link target on a page."""
+    return re.findall(r'href="([^"]+)"', client.get(url).get_data(as_text=True))
+
+
+def test_draft_page_offers_no_chapter_links_that_would_fail(client):
+    mixed = f"/draft?pick={KANBAN},{HOSTILE},{MERGE}"
+    links = page_links(client, mixed)
+    assert not any("/draft/chapters" in link for link in links), links
+    assert any(link.startswith("/draft/shownotes.md") for link in links)
+    page = client.get(mixed).get_data(as_text=True)
+    assert "No YouTube chapters: Chapters need features from one video" in page
+    # Every chapter link a page offers answers 200.
+    for url in (f"/draft?pick={WEBHOOK},{KANBAN},{HOSTILE}", mixed, "/episode/30", "/episode/31"):
+        for link in page_links(client, url):
+            if "chapters." in link:
+                assert client.get(link.replace("&amp;", "&")).status_code == 200, (url, link)
+    assert not any("chapters.txt" in link for link in page_links(client, "/episode/31"))
 
 
 def test_draft_chapters_json(client):

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from site_data import write_archive
 
-from crawler.parser import parse_page
+from crawler.parse import parse_page
 from crawler.records import Episode, Feature
 from crawler.versions import canonical_version, find_versions, version_key
 from index import IndexReader, QueryError, SearchRequest, parse_request

@@ -271,3 +271,38 @@ def test_a_reader_trusting_a_settled_folder_still_sees_the_next_commit(tmp_path,
     assert titles(reader, "tray") == ["Rapid ticket entry from the tray icon"]
     rebuild_index(tmp_path)  # a new snapshot folder behind the link
     assert titles(reader, "tray") == ["Rapid ticket entry from the tray icon"]
+
+
+FORK_WATCH = """
+import os, sys
+from index import build
+import webapp.app  # what a web worker loads
+
+
+def a_fork_ran_the_rebuild_hook():
+    child = os.fork()
+    if child == 0:
+        os._exit(0)
+    os.waitpid(child, 0)
+    return build._forking_pid[0] == os.getpid()
+
+
+print(a_fork_ran_the_rebuild_hook())
+build.rebuild_index(sys.argv[1], procs=2)
+print(a_fork_ran_the_rebuild_hook())
+"""
+
+
+def test_only_a_multiprocess_rebuild_installs_its_fork_hook(tmp_path):
+    write_store(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", FORK_WATCH, str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    # Importing the index (as a web worker does) leaves forks alone; a rebuild that forks
+    # indexing processes installs the hook that stops them with it.
+    assert result.stdout.split() == ["False", "True"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.parser import parse_page
+from crawler.parse import parse_page
 from crawler.store import Store
 from crawler.versions import version_key
 from index import IndexReader, parse_request

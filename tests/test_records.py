@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.records import Episode, Feature, timestamp_seconds
+from crawler.records import Episode, Feature, read_ticket_id, timestamp_seconds
 
 
 def make_feature(**overrides) -> Feature:
@@ -67,3 +67,21 @@ def test_timestamp_seconds(written, seconds):
 @pytest.mark.parametrize("written", [None, "", "49", "4:61", "a:bc", "1:2:3:4", "-1:00"])
 def test_timestamp_seconds_rejects_non_timestamps(written):
     assert timestamp_seconds(written) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1085470", "1085470"),
+        ("#843566", "843566"),
+        (" 12345 ", "12345"),
+        ("123456789", "123456789"),
+        ("1234", None),  # a year, a price: not a ticket
+        ("1234567890", None),
+        ("#", None),
+        ("12a345", None),
+        ("\u0661\u0662\u0663\u0664\u0665", None),  # digits, but not ASCII ones
+    ],
+)
+def test_a_ticket_id_is_five_to_nine_ascii_digits_with_or_without_a_hash(text, expected):
+    assert read_ticket_id(text) == expected

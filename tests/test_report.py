@@ -23,6 +23,7 @@ def test_report_round_trips_through_last_run_json(tmp_path):
         "episodes": 1,
         "features": 44,
         "unparsed_ids": 1,
+        "partial": 0,
     }
     assert data["pages"][0] == {
         "url": "https://a.test/1",
@@ -30,6 +31,7 @@ def test_report_round_trips_through_last_run_json(tmp_path):
         "episodes": [19],
         "features": 44,
         "unparsed_ids": [],
+        "partial": [],
     }
     assert data["store"]["added"] == 44
     assert [p.name for p in tmp_path.iterdir()] == ["last_run.json"]  # no temp file left

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, replace
 
 from flask import Blueprint, abort, request, url_for
@@ -14,6 +13,7 @@ from index import (
     ResultPage,
     canonical_version,
     parse_request,
+    read_ticket_id,
 )
 from index.query import MAX_PAGE_SIZE
 from webapp.app import current_reader
@@ -53,7 +53,6 @@ CSV_COLUMNS = (
     "page",
     "key",
 )
-_TICKET_ID = re.compile(r"#?([0-9]{1,12})")
 
 
 def hit_data(hit: Hit) -> dict:
@@ -103,10 +102,9 @@ def search():
 @bp.get("/ticket/<ticket_id>.json")
 def ticket(ticket_id: str):
     """Every record of one ticket, newest episode first, and related features."""
-    match = _TICKET_ID.fullmatch(ticket_id)
-    if match is None:
-        abort(404, description="Ticket IDs are digits, like /ticket/1085470.json.")
-    ticket_id = match.group(1)
+    ticket_id = read_ticket_id(ticket_id)
+    if ticket_id is None:
+        abort(404, description="Ticket IDs are 5 to 9 digits, like /ticket/1085470.json.")
     reader = current_reader()
     hits = reader.ticket(ticket_id)
     if not hits:

@@ -13,8 +13,11 @@ from flask.templating import Environment
 from werkzeug.exceptions import HTTPException
 
 from index import IndexMissingError, IndexReader, QueryError
+from webapp.pagecache import register_page_cache
 
 log = logging.getLogger(__name__)
+
+INSTANCE = Path("instance")  # holds halonotes.cfg; relative to the working directory
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -135,8 +138,12 @@ def add_security_headers(response):
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the site: defaults, instance/halonotes.cfg, HALONOTES_* env, then test_config."""
-    app = Flask(__name__, instance_relative_config=True)
+    """Build the site: defaults, instance/halonotes.cfg, HALONOTES_* env, then test_config.
+
+    The ``instance`` folder is the one in the working directory, where ``data`` is looked
+    for too, wherever the package is installed.
+    """
+    app = Flask(__name__, instance_path=str(INSTANCE.resolve()), instance_relative_config=True)
     app.jinja_environment = SiteEnvironment
     app.config.from_mapping(
         DATA_DIR=os.environ.get("HALONOTES_DATA") or "data",
@@ -154,10 +161,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.teardown_request(lambda _error: readers.unpin())
     app.after_request(add_security_headers)
     register_error_handlers(app)
-    from webapp.pagecache import register_page_cache
-
-    register_page_cache(app)
+    register_page_cache(app, generation=lambda: current_reader().generation)
     register_blueprints(app)
+    from webapp.workbench import register_workbench
+
+    register_workbench(app)
 
     from webapp.views.cards import register_cards
     from webapp.views.examples import register_examples

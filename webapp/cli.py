@@ -1,5 +1,7 @@
 """The ``halonotes`` command line: one group whose subcommands live beside the code they run.
 
+``crawl`` and ``import`` chain two stages (fetch or read pages into the store, then bring the
+index up to date), so they live here, above both, and the crawler never imports the index.
 Subcommands load lazily, so ``halonotes serve`` never imports Scrapy and
 ``halonotes crawl`` never imports Flask.
 """
@@ -11,8 +13,9 @@ import click
 
 # name -> "module:attribute" of the click command
 COMMANDS = {
-    "import": "crawler.import_command:import_command",
-    "crawl": "crawler.crawl_command:crawl_command",
+    "import": "webapp.import_command:import_command",
+    "crawl": "webapp.crawl_command:crawl_command",
+    "editors": "webapp.workbench.cli:editors_command",
     "index": "index.cli:index_command",
     "search": "index.cli:search_command",
     "serve": "webapp.serve:serve_command",
@@ -47,3 +50,7 @@ def cli(verbose: bool) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="halonotes")
+
+
+if __name__ == "__main__":  # python -m webapp.cli
+    main()

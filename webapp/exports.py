@@ -36,12 +36,8 @@ CHAPTERS_TYPE = "application/json+chapters; charset=utf-8"
 
 
 def youtube_text(hits: list[Hit]) -> str:
-    """The chapter lines, then what was left out and why (notes never contain timestamps)."""
-    result = youtube_chapters(hits)
-    text = result.text()
-    if result.notes:
-        text += "\nNotes (delete before pasting):\n" + "".join(f"- {n}\n" for n in result.notes)
-    return text
+    """Only the chapter lines, ready to paste; the pages say what was left out and why."""
+    return youtube_chapters(hits).text()
 
 
 def chapters_document(hits: list[Hit], *, title: str | None) -> str:

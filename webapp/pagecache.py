@@ -8,16 +8,16 @@ index, so it is never cached. Bounded by the bytes of the bodies it holds.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, Response, g, request
 
 from index import IndexMissingError
-from webapp.app import current_reader
+from index.cache import LruCache
 
 UNCACHED_ENDPOINTS = frozenset({"status.status", "static"})
+SESSION_COOKIE = "session"  # Flask's SESSION_COOKIE_NAME, which the site keeps
 MAX_ENTRY_BYTES = 1 << 20  # a bigger answer (a 5,000-row CSV) is rebuilt each time
 
 
@@ -35,46 +35,34 @@ class PageCache:
 
     def __init__(self, *, max_bytes: int):
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple, CachedResponse] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        self._entries: LruCache[CachedResponse] = LruCache(
+            max_bytes, weigh=lambda entry: len(entry.body)
+        )
 
     def get(self, key: tuple) -> CachedResponse | None:
         """The cached response for ``key``, or None."""
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
+        return self._entries.find(key)
 
     def put(self, key: tuple, entry: CachedResponse) -> None:
         """Keep ``entry``, dropping the least recently used ones beyond the byte bound."""
-        size = len(entry.body)
-        if size > min(self.max_bytes, MAX_ENTRY_BYTES):
-            return
-        with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old.body)
-            self._entries[key] = entry
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                _key, dropped = self._entries.popitem(last=False)
-                self._bytes -= len(dropped.body)
+        if len(entry.body) <= min(self.max_bytes, MAX_ENTRY_BYTES):
+            self._entries.put(key, entry)
 
 
-def _cache_key() -> tuple | None:
+def _cache_key(generation: Callable[[], int]) -> tuple | None:
     if request.method != "GET" or request.endpoint in UNCACHED_ENDPOINTS:
         return None
+    if request.blueprint == "workbench" or SESSION_COOKIE in request.cookies:
+        return None  # drafts change without the index; a signed-in page shows the editor's nav
     try:
-        generation = current_reader().generation
+        current = generation()
     except IndexMissingError:
         return None
     # The URL as the client sent it, which is what a page's links are built from; read
     # from the environ, as request.url would decode and re-encode it on every request.
     environ = request.environ
     return (
-        generation,
+        current,
         environ.get("wsgi.url_scheme"),
         environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
         environ.get("SERVER_PORT"),
@@ -84,8 +72,12 @@ def _cache_key() -> tuple | None:
     )
 
 
-def register_page_cache(app: Flask) -> None:
-    """Answer repeated GETs from the cache when PAGE_CACHE_BYTES (config) is above zero."""
+def register_page_cache(app: Flask, *, generation: Callable[[], int]) -> None:
+    """Answer repeated GETs from the cache when PAGE_CACHE_BYTES (config) is above zero.
+
+    ``generation`` gives the generation of the index the request reads (raising
+    IndexMissingError when there is none).
+    """
     max_bytes = int(app.config.get("PAGE_CACHE_BYTES", 0))
     if max_bytes <= 0:
         return
@@ -93,7 +85,7 @@ def register_page_cache(app: Flask) -> None:
 
     @app.before_request
     def answer_from_cache():
-        key = _cache_key()
+        key = _cache_key(generation)
         if key is None:
             return None
         entry = cache.get(key)

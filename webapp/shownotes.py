@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import quote, urlsplit
 
 from index import EpisodeInfo, HalonotesError, Hit
@@ -22,6 +23,8 @@ YOUTUBE_MIN_SECONDS = 10
 YOUTUBE_TITLE_LENGTH = 60
 CHAPTERS_JSON_VERSION = "1.2.0"
 INTRO_TITLE = "Intro"
+IMPORTANT_MENTIONS = "Important Mentions"
+FULL_LIST = "Full Feature List"
 
 _SPACE = re.compile(r"\s+")
 # Characters that carry meaning anywhere in a Markdown line: CommonMark emphasis, code, links
@@ -32,6 +35,21 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~]|&(?=#?\w+;))")
 _MD_BLOCK_START = re.compile(r"^(\d{1,9})([.)])|^([-+=#])")
 _MD_CLOSING_HASHES = re.compile(r"(?<!\S)#(?=#*$)")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class PostHeader:
+    """What a post says above its features: the series title, the date and the intro."""
+
+    title: str
+    date: str | None  # ISO 8601
+    intro: str  # paragraphs separated by a blank line
+
+
+def post_date(iso: str) -> str:
+    """A post's date as the blog shows it: ``April 14, 2026``."""
+    day = date.fromisoformat(iso)
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 class ChaptersError(HalonotesError):
@@ -89,13 +107,45 @@ def clock(seconds: int) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-def _moment(hit: Hit) -> str | None:
+def moment(hit: Hit) -> str | None:
+    """The feature's moment in the video as the series writes it (``m:ss``, ``h:mm:ss``)."""
     if hit.seconds is not None:
         return clock(hit.seconds)
     return plain_text(hit.timestamp) or None
 
 
-def title_line(hit: Hit) -> str:
+def headline(hit: Hit) -> str:
+    """The title an "Important Mentions" entry gives the feature: its shorter headline, if any."""
+    return hit.aliases[0] if hit.aliases else hit.title
+
+
+def paragraphs(value: str | None) -> list[str]:
+    """A summary's paragraphs (the store separates them with a blank line)."""
+    return [p for p in (plain_text(part) for part in (value or "").split("\n\n")) if p]
+
+
+def feature_ref(hit: Hit) -> str:
+    """The ``vX #ID`` part of a feature line, as plain text."""
+    parts = (f"v{hit.version}" if hit.version else "", f"#{hit.ticket_id}" if hit.ticket_id else "")
+    return " ".join(part for part in parts if part)
+
+
+def version_groups(hits: Iterable[Hit]) -> list[tuple[str | None, list[Hit]]]:
+    """Consecutive features of the same version, each run with its version, in the given order."""
+    groups: list[tuple[str | None, list[Hit]]] = []
+    for hit in hits:
+        if not groups or groups[-1][0] != hit.version:
+            groups.append((hit.version, []))
+        groups[-1][1].append(hit)
+    return groups
+
+
+def version_heading(version: str | None) -> str:
+    """The sub-heading over a version's features, as the blog writes it."""
+    return f"v{version} Features" if version else "Other Features"
+
+
+def title_line(hit: Hit, *, title: str | None = None) -> str:
     """The blog's feature line, ``Title | vX #ID | m:ss``, as Markdown-safe text."""
     ref = " ".join(
         part
@@ -105,20 +155,18 @@ def title_line(hit: Hit) -> str:
         )
         if part
     )
-    moment = _moment(hit)
     parts = [
-        markdown_text(hit.title) or "Untitled feature",
+        markdown_text(hit.title if title is None else title) or "Untitled feature",
         ref,
-        markdown_text(moment, line_start=False),
+        markdown_text(moment(hit), line_start=False),
     ]
     return " | ".join(part for part in parts if part)
 
 
 def _feature_markdown(hit: Hit) -> list[str]:
     lines = [f"### {title_line(hit)}", ""]
-    summary = markdown_text(hit.summary)
-    if summary:
-        lines += [summary, ""]
+    for paragraph in paragraphs(hit.summary):
+        lines += [markdown_text(paragraph), ""]
     bullets = [markdown_text(b) for b in hit.bullets]
     bullets = [b for b in bullets if b]
     if bullets:
@@ -126,30 +174,49 @@ def _feature_markdown(hit: Hit) -> list[str]:
     return lines
 
 
-def _features_markdown(hits: Iterable[Hit]) -> list[str]:
-    """Features in the given order, with a ``vX Features`` heading wherever the version changes."""
+def _features_markdown(hits: Sequence[Hit]) -> list[str]:
+    """The features in the given order, with a version heading wherever the version changes."""
     lines: list[str] = []
-    current: object = object()
-    for hit in hits:
-        if hit.version != current:
-            current = hit.version
-            version = markdown_text(hit.version, line_start=False)
-            heading = f"v{version} Features" if hit.version else "Other Features"
-            lines += [f"## {heading}", ""]
-        lines += _feature_markdown(hit)
+    for version, group in version_groups(hits):
+        heading = version_heading(markdown_text(version, line_start=False) if version else None)
+        lines += [f"## {heading}", ""]
+        for hit in group:
+            lines += _feature_markdown(hit)
     return lines
 
 
+def _post_body_markdown(hits: Sequence[Hit]) -> list[str]:
+    """ "Important Mentions" (their headline lines), then the "Full Feature List"."""
+    lines: list[str] = []
+    important = [hit for hit in hits if hit.highlighted]
+    if important:
+        lines += [IMPORTANT_MENTIONS, ""]
+        for hit in important:
+            lines += [f"### {title_line(hit, title=headline(hit))}", ""]
+    lines += [FULL_LIST, ""]
+    return lines + _features_markdown(hits)
+
+
 def episode_markdown(episode: EpisodeInfo, hits: Sequence[Hit]) -> str:
-    """An episode's show notes as a Markdown draft in the blog's post format."""
+    """An episode's show notes in the blog's post format, which ``halonotes import`` reads back."""
     lines = [f"# {markdown_text(episode.title) or f'Episode {episode.episode}'}", ""]
-    if episode.summary:
-        lines += [markdown_text(episode.summary), ""]
+    for paragraph in paragraphs(episode.summary):
+        lines += [markdown_text(paragraph), ""]
     video = safe_url(episode.video_url)
     if video:
         lines += [f"[Watch Now: {markdown_text(episode.title)}]({video})", ""]
-    lines += ["Full Feature List", ""]
-    lines += _features_markdown(hits)
+    lines += _post_body_markdown(hits)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def post_markdown(post: PostHeader, hits: Sequence[Hit]) -> str:
+    """A draft post in the blog's format as Markdown, which ``halonotes import`` reads back."""
+    lines = [f"# {markdown_text(post.title)}", ""]
+    if post.date:
+        lines += [post_date(post.date), ""]
+    for paragraph in paragraphs(post.intro):
+        lines += [markdown_text(paragraph), ""]
+    lines += _post_body_markdown(hits)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -247,6 +314,30 @@ def youtube_chapters(hits: Sequence[Hit]) -> YouTubeChapters:
             f"give only {len(chapters)}."
         )
     return YouTubeChapters(chapters, notes)
+
+
+@dataclass(frozen=True)
+class ChapterCheck:
+    """Whether chapters can be made from some features, and what the YouTube ones leave out."""
+
+    youtube_error: str | None  # why YouTube chapters cannot be made; None when they can
+    podcast_error: str | None  # why chapters.json cannot be made; None when it can
+    notes: tuple[str, ...] = ()
+
+
+def check_chapters(hits: Sequence[Hit]) -> ChapterCheck:
+    """Try both kinds of chapters, so a page offers only the downloads that will work."""
+    notes: tuple[str, ...] = ()
+    youtube_error = podcast_error = None
+    try:
+        notes = tuple(youtube_chapters(hits).notes)
+    except ChaptersError as error:
+        youtube_error = str(error)
+    try:
+        chapters_json(hits, ticket_url=lambda hit: None)
+    except ChaptersError as error:
+        podcast_error = str(error)
+    return ChapterCheck(youtube_error, podcast_error, notes)
 
 
 def chapters_json(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from webapp.app import current_reader
+from webapp.shownotes import check_chapters
 from webapp.views.helpers import current_picks, join_picks
 
 bp = Blueprint("curate", __name__)
@@ -20,7 +21,10 @@ def moved(keys: list[str], index: int, step: int) -> list[str]:
 
 @bp.get("/draft")
 def draft():
-    """The picked features in their chosen order, with move, remove and export links."""
+    """The picked features in their chosen order, with move, remove and export links.
+
+    Chapter downloads are offered only when they can be made; otherwise the page says why.
+    """
     hits = current_reader().features_by_keys(current_picks())
     keys = [hit.key for hit in hits]
     rows = [
@@ -32,4 +36,10 @@ def draft():
         }
         for i, hit in enumerate(hits)
     ]
-    return render_template("curate/draft.html", rows=rows, pick=join_picks(keys), picks=keys)
+    return render_template(
+        "curate/draft.html",
+        rows=rows,
+        pick=join_picks(keys),
+        picks=keys,
+        chapters=check_chapters(hits),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from webapp.app import current_reader
+from webapp.shownotes import check_chapters
 from webapp.views.helpers import current_picks
 
 bp = Blueprint("episodes", __name__)
@@ -23,9 +24,11 @@ def episode(number: int):
     info = reader.episode(number)
     if info is None:
         abort(404, description=f"Episode {number} is not in the index.")
+    features = reader.episode_features(number)
     return render_template(
         "episodes/episode.html",
         episode=info,
-        features=reader.episode_features(number),
+        features=features,
+        chapters=check_chapters(features),
         picks=current_picks(),
     )

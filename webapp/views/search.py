@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 
 from index import parse_request
 from webapp.app import current_reader
+from webapp.responses import search_args
 from webapp.views.helpers import current_picks
 
 bp = Blueprint("search", __name__)
@@ -20,11 +21,6 @@ FACETS = (
 )
 SORTS = (("relevance", "Relevance"), ("newest", "Newest"), ("version", "Version"))
 FACET_SHOWN = 10  # values a facet lists until "Show all" (?more=<facet>) is followed
-
-
-def search_args() -> dict[str, str]:
-    """The URL's search parameters, without the empty ones an untouched form field sends."""
-    return {name: value for name, value in request.args.items() if value.strip()}
 
 
 @bp.get("/")

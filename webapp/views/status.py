@@ -19,5 +19,9 @@ def status():
         run=reader.last_run(),
         index_updated=reader.last_modified,
         episode_count=len(episodes),
-        troubled=[ep for ep in episodes if ep.status != "ok" or ep.unparsed_ids],
+        troubled=[
+            ep
+            for ep in episodes
+            if ep.status != "ok" or ep.unparsed_ids or ep.parse.startswith("partial")
+        ],
     )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, abort, render_template
 
+from index import read_ticket_id
 from webapp.app import current_reader
 from webapp.views.helpers import completeness, current_picks
 
@@ -27,9 +26,11 @@ def merged(values_per_hit) -> list[str]:
 @bp.get("/ticket/<ticket_id>")
 def ticket(ticket_id: str):
     """Title, aliases, version, summary, bullets, flags, areas, episodes and related features."""
-    ticket_id = ticket_id.lstrip("#")
-    if not re.fullmatch(r"[0-9]{1,12}", ticket_id):
-        abort(404, description=f"#{ticket_id[:40]} is not a ticket number. Ticket IDs are digits.")
+    digits = read_ticket_id(ticket_id)
+    if digits is None:
+        shown = ticket_id.lstrip("#")[:40]
+        abort(404, description=f"#{shown} is not a ticket number. Ticket IDs are 5 to 9 digits.")
+    ticket_id = digits
     reader = current_reader()
     hits = reader.ticket(ticket_id)
     if not hits:
