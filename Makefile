@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/halonotes crawl --sample --data $(DATA)
 	$(BIN)/halonotes index --data $(DATA)
-	$(BIN)/halonotes serve --data $(DATA)
+	$(BIN)/halonotes serve --data $(DATA) --port $(or $(PORT),8000)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

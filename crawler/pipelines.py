@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from crawler.errors import HalonotesError
-from crawler.records import Episode, Feature, read_ticket_id
+from crawler.records import Episode, Feature, keep_first_seen, read_ticket_id
 from crawler.report import PageRow, RunReport, now_iso, partial_posts
 from crawler.spider import (
     CHANGED,
@@ -152,7 +152,9 @@ class CrawlRun:
         seen_at = now_iso()
         for post in self.posts:
             self.state.keep_text(post.url, post.body, seen_at=seen_at)
-        episodes: list[Episode] = [e for post in self.posts for e in post.episodes]
+        episodes: list[Episode] = keep_first_seen(
+            [e for post in self.posts for e in post.episodes], self.store.episodes(), seen_at
+        )
         features: list[Feature] = [f for post in self.posts for f in post.features]
         self.report.store = self.store.merge(episodes, features) if episodes else MergeReport()
         gone = [

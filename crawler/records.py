@@ -7,7 +7,8 @@ and carry a stable key that never depends on crawl time.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, ClassVar
 
 FLAGS = ("caution", "recommended", "impactful", "not_enabled_by_default")
@@ -39,6 +40,7 @@ class Episode:
     ids_found: int = 0  # distinct ID-looking tokens in the post's text
     parse: str = COMPLETE  # parse health: COMPLETE, or "partial: <why>"
     status: str = "ok"  # what the last crawl saw: ok, gone (404/410), error: ...
+    first_seen: str | None = None  # when a crawl first stored the post (ISO 8601 UTC)
 
     _TUPLES: ClassVar[tuple[str, ...]] = ("versions", "hosts", "notes", "unparsed_ids")
 
@@ -57,8 +59,19 @@ class Episode:
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the record as a JSON-ready dict."""
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        """Return the record as a JSON-ready dict (``first_seen`` only once a crawl set it)."""
+        data = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        if data["first_seen"] is None:
+            del data["first_seen"]
+        return data
+
+
+def keep_first_seen(
+    episodes: Iterable[Episode], stored: Iterable[Episode], seen_at: str | None
+) -> list[Episode]:
+    """The episodes with the ``first_seen`` of their stored records, else ``seen_at``."""
+    known = {episode.episode: episode.first_seen for episode in stored}
+    return [replace(e, first_seen=known.get(e.episode) or seen_at) for e in episodes]
 
 
 @dataclass(frozen=True)

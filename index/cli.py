@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ import click
 from crawler.errors import HalonotesError
 from crawler.store import Store, default_data_dir
 from index.build import index_exists, rebuild_index, update_index
-from index.query import MAX_PAGE_SIZE, parse_request
+from index.query import parse_request
 from index.reader import IndexReader
 
 log = logging.getLogger(__name__)
@@ -50,25 +51,55 @@ def index_command(rebuild: bool, data_dir: Path | None) -> None:
 @click.command("search")
 @click.argument("query", nargs=-1)
 @click.option("--version", "version", default=None, help="Only this version, e.g. 2.212.")
+@click.option("--from", "version_from", default=None, help="From this version on (inclusive).")
+@click.option("--to", "version_to", default=None, help="Up to this version (inclusive).")
+@click.option("--episode", default=None, help="Only this episode, e.g. 52.")
+@click.option("--area", default=None, help="Only this product area, e.g. billing.")
+@click.option("--integration", default=None, help="Only features naming this product, e.g. xero.")
+@click.option("--flag", default=None, help="Only features with this callout flag, e.g. caution.")
 @click.option(
     "--limit",
-    type=click.IntRange(1, MAX_PAGE_SIZE),
+    type=click.IntRange(min=1),
     default=10,
     show_default=True,
     help="How many results to print.",
 )
+@click.option("--all", "show_all", is_flag=True, help="Print every result (overrides --limit).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of result records.")
 @_DATA_OPTION
 def search_command(
-    query: tuple[str, ...], version: str | None, limit: int, as_json: bool, data_dir: Path | None
+    query: tuple[str, ...],
+    version: str | None,
+    version_from: str | None,
+    version_to: str | None,
+    episode: str | None,
+    area: str | None,
+    integration: str | None,
+    flag: str | None,
+    limit: int,
+    show_all: bool,
+    as_json: bool,
+    data_dir: Path | None,
 ) -> None:
-    """Search the index with the same query language as the site."""
+    """Search the index with the same query language and filters as the site."""
+    filters = {
+        "version": version,
+        "from": version_from,
+        "to": version_to,
+        "episode": episode,
+        "area": area,
+        "integration": integration,
+        "flag": flag,
+    }
     try:
         data_dir = data_dir or default_data_dir()
         request = parse_request(
-            {"q": " ".join(query), "version": version or "", "page_size": str(limit)}
+            {"q": " ".join(query), **{k: v for k, v in filters.items() if v}},
         )
-        page = IndexReader(data_dir, cache_size=0).search(request)
+        reader = IndexReader(data_dir, cache_size=0)
+        page = reader.search(replace(request, page_size=limit))
+        if show_all and page.total > len(page.hits):
+            page = reader.search(replace(request, page_size=page.total))
     except HalonotesError as exc:
         _fail(exc)
     if as_json:
@@ -79,7 +110,19 @@ def search_command(
     if page.suggestion and not page.hits:
         click.echo(f"Did you mean: {page.suggestion}")
     for hit in page.hits:
-        where = f"episode {hit.episode} at {hit.timestamp}" if hit.episode else "release notes"
-        ticket = f"#{hit.ticket_id}" if hit.ticket_id else "-"
-        click.echo(f"{ticket:>9}  v{hit.version or '?'}  {hit.title}  ({where})")
-    click.echo(f"{page.total} results" + (f", showing {len(page.hits)}" if page.hits else ""))
+        click.echo(result_line(hit))
+    shown = f", showing {len(page.hits)}" if page.hits and len(page.hits) < page.total else ""
+    more = " (--all prints every one)" if shown else ""
+    click.echo(f"{page.total} result{'' if page.total == 1 else 's'}{shown}{more}")
+
+
+def result_line(hit) -> str:
+    """One result: ticket, version, title and where it is discussed (the moment when timed)."""
+    if hit.episode is None:
+        where = "release notes"
+    elif hit.timestamp:
+        where = f"episode {hit.episode} at {hit.timestamp}"
+    else:
+        where = f"episode {hit.episode}, not timed"
+    ticket = f"#{hit.ticket_id}" if hit.ticket_id else "-"
+    return f"{ticket:>9}  v{hit.version or '?'}  {hit.title}  ({where})"

@@ -45,6 +45,7 @@ class Hit:
     integrations: tuple[str, ...] = ()
     episode_title: str | None = None
     episode_date: str | None = None  # ISO date
+    episode_first_seen: str | None = None  # when a crawl first stored the post (ISO UTC)
     video_url: str | None = None  # the episode's video
     video_at: str | None = None  # the video opened at this feature's second
     snippet: str = ""  # HTML: crawled text escaped, matches wrapped in <mark>

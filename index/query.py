@@ -2,10 +2,11 @@
 
 Whoosh's own parser mangles ticket numbers, versions and timestamps (``49:41`` looks like a
 field name) and raises on stray syntax, so the text is tokenised here: words (AND), quoted
-phrases, ``prefix*``, ``-excluded`` words, ticket numbers (``1085470``, ``#1085470``),
-timestamps, versions (``v2.212``) and filters (``version:2.208..2.214``, ``version:>=2.212``,
-``episode:18``, ``area:billing``, ``integration:xero``, ``flag:caution``). Anything that cannot
-be read as one of those is searched as plain words, with a notice saying so; nothing raises.
+phrases, ``prefix*``, ``-excluded`` words, ``either OR other``, ticket numbers (``1085470``,
+``#1085470``), timestamps, versions (``v2.212``) and filters (``version:2.208..2.214``,
+``version:>=2.212``, ``episode:18``, ``area:billing``, ``integration:xero``, ``flag:caution``).
+Anything that cannot be read as one of those is searched as plain words, with a notice saying
+what was meant instead (the known areas, the way to write a version); nothing raises.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from crawler.errors import QueryError
 from crawler.records import FLAGS, read_ticket_id, timestamp_seconds
 from crawler.versions import canonical_version, version_key
-from index.areas import resolve_area, resolve_integration
+from index.areas import AREAS, INTEGRATIONS, resolve_area, resolve_integration
 from index.model import SearchRequest
 
 MAX_QUERY_CHARS = 300  # longer query text is cut (and the result says so)
@@ -39,6 +40,11 @@ _VERSION_WORD = re.compile(r"v\d{1,2}\.\d{1,3}(?:\.\d{1,4})?", re.IGNORECASE)
 _FILTER = re.compile(r"(?P<name>[A-Za-z_]+):(?P<value>.+)")
 _RANGE = re.compile(r"(?P<low>[\w.]*?)\.\.(?P<high>[\w.]*)|(?P<op>>=|<=|>|<)(?P<bound>.+)")
 _FLAG_NAMES = {flag.replace("_", "-"): flag for flag in FLAGS} | {flag: flag for flag in FLAGS}
+_NOT_A_TICKET = re.compile(r"#(\w+)")  # "#abc": ticket syntax without the digits
+_VERSION_LIKE = re.compile(r"v\d[\w.]*", re.IGNORECASE)  # "v2.2x": meant as a version
+KNOWN_AREAS = ", ".join(sorted(AREAS))
+KNOWN_INTEGRATIONS = ", ".join(sorted(INTEGRATIONS))
+KNOWN_FLAGS = ", ".join(flag.replace("_", "-") for flag in FLAGS)
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class Word:
     phrase: bool = False
     prefix: bool = False
     negated: bool = False
+    either: tuple[Word, ...] = ()  # "a OR b": any of these words matches
+    suggest: bool = True  # False when "did you mean" must leave the word as typed
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,12 @@ def _version_range(value: str) -> VersionRange | None:
     return VersionRange(low_key=low_key, high_key=high_key)
 
 
+def unknown_value(name: str, value: str) -> str:
+    """What to say about a filter value that names nothing: the values it knows."""
+    known = {"area": KNOWN_AREAS, "integration": KNOWN_INTEGRATIONS, "flag": KNOWN_FLAGS}
+    return f"Unknown {name} {value[:40]!r}; known {name}s: {known[name]}."
+
+
 def _read_filter(name: str, value: str, parsed: ParsedQuery) -> bool:
     """Apply one ``name:value`` filter; False when it cannot be read."""
     name = name.lower()
@@ -166,6 +180,19 @@ def _plain_words(text: str) -> list[Word]:
     return [Word(part) for part in re.findall(r"\w+", text)]
 
 
+def _join_either(parsed: ParsedQuery, either_from: int | None) -> None:
+    """After ``a OR b``: make the word before OR and the one after it one either-word."""
+    if either_from is None:
+        return
+    words = parsed.words
+    if either_from < 1 or len(words) != either_from + 1 or words[-2].negated or words[-1].negated:
+        parsed.notices.append("OR goes between two words, like: invoice OR quote.")
+        return
+    first, second = words[-2], words[-1]
+    either = (*(first.either or (first,)), second)
+    words[-2:] = [Word(f"{first.text} OR {second.text}", either=either)]
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Read a query's text into words, lookups and filters; never raises."""
     parsed = ParsedQuery()
@@ -175,7 +202,11 @@ def parse_query(text: str) -> ParsedQuery:
         parsed.notices.append(f"The query was cut to its first {MAX_QUERY_CHARS} characters.")
     prefixes = 0
     unreadable: list[str] = []
+    either_from: int | None = None  # at "OR": how many words there were before it
+    join_at: int | None = None  # the same, while the word after OR is read
     for count, match in enumerate(_TOKEN.finditer(text)):
+        _join_either(parsed, join_at)
+        join_at, either_from = either_from, None
         if count >= MAX_TERMS:
             parsed.notices.append(f"Only the first {MAX_TERMS} words of the query were used.")
             break
@@ -197,10 +228,32 @@ def parse_query(text: str) -> ParsedQuery:
             parsed.timestamps.append(token)
         elif _VERSION_WORD.fullmatch(token) and canonical_version(token) and not negated:
             parsed.versions.append(canonical_version(token))
+        elif token == "OR" and not negated:
+            either_from = len(parsed.words)
+            continue
         elif (found := _FILTER.fullmatch(token)) and not negated:
-            if not _read_filter(found.group("name"), found.group("value"), parsed):
+            name = found.group("name").lower()
+            if _read_filter(name, found.group("value"), parsed):
+                pass
+            elif name in ("area", "integration", "flag"):
+                # A filter for something unknown matches nothing, and says what is known.
+                getattr(parsed, f"{name}s").append(found.group("value").lower())
+                parsed.notices.append(unknown_value(name, found.group("value")))
+            else:
                 unreadable.append(token)
                 parsed.words.extend(_plain_words(token))
+        elif (not_ticket := _NOT_A_TICKET.fullmatch(token)) and not negated:
+            parsed.notices.append(
+                f"{token[:40]} is not a ticket number (ticket IDs are digits, like #1085470); "
+                f"searched for the word {not_ticket.group(1)[:40]!r}."
+            )
+            parsed.words.append(Word(not_ticket.group(1), suggest=False))
+        elif _VERSION_LIKE.fullmatch(token) and not negated:
+            parsed.notices.append(
+                f"{token[:40]} is not a version: write one like v2.212, or a range like "
+                "version:2.210..2.216."
+            )
+            parsed.words.append(Word(" ".join(w.text for w in _plain_words(token)), phrase=True))
         elif token.endswith("*") and re.fullmatch(r"\w+\*+", token):
             stem = token.rstrip("*")
             if len(stem) >= MIN_PREFIX and prefixes < MAX_PREFIXES:
@@ -217,6 +270,9 @@ def parse_query(text: str) -> ParsedQuery:
                 parsed.words.append(Word(" ".join(w.text for w in words), phrase=True))
             elif words:
                 parsed.words.append(replace(words[0], negated=negated))
+    _join_either(parsed, join_at)
+    if either_from is not None:
+        _join_either(parsed, -1)  # OR with no word after it
     if unreadable:
         shown = " ".join(unreadable[:3])
         parsed.notices.append(f"Could not read {shown} as search syntax; searched for the words.")
@@ -289,10 +345,10 @@ def parse_request(args: Mapping[str, str]) -> SearchRequest:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort[:20]!r}.")
     area = (args.get("area") or "").strip() or None
     if area is not None and (area := resolve_area(area)) is None:
-        raise QueryError(f"Unknown area {args.get('area', '')[:40]!r}.")
+        raise QueryError(unknown_value("area", args.get("area", "")))
     integration = (args.get("integration") or "").strip() or None
     if integration is not None and (integration := resolve_integration(integration)) is None:
-        raise QueryError(f"Unknown integration {args.get('integration', '')[:40]!r}.")
+        raise QueryError(unknown_value("integration", args.get("integration", "")))
     flag = (args.get("flag") or "").strip() or None
     if flag is not None and (flag := _FLAG_NAMES.get(flag.lower())) is None:
         raise QueryError(f"flag must be one of {', '.join(FLAGS)}.")

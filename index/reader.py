@@ -68,9 +68,16 @@ def _word_docs(reader, text: str):
     return docs
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?:;…" else f"{text}."
+
+
 def _snippet_texts(hit: Hit) -> list[str]:
-    """Where a snippet may come from, in order of preference: summary, bullets, title."""
-    return [hit.summary, "\n".join(hit.bullets), hit.title]
+    """Where a snippet may come from, in order of preference: each paragraph of the summary
+    (a ticket listed twice has two), then the bullets read as sentences. Never the title,
+    which the card shows above it."""
+    return [*hit.summary.split("\n\n"), " ".join(_sentence(b) for b in hit.bullets)]
 
 
 class _TextQuery:
@@ -109,6 +116,14 @@ class _TextQuery:
         return self._tables.term_mask(("term", text), _word_docs(reader, text))
 
     def _clause(self, word: Word) -> tuple[Query, int] | None:
+        if word.either:
+            clauses = [c for c in map(self._clause, word.either) if c is not None]
+            if not clauses:
+                return None
+            mask = 0
+            for _query, found in clauses:
+                mask |= found
+            return Or([q for q, _found in clauses]), mask
         if word.prefix:
             return self._prefix(word)
         tokens = [t.text for t in text_analyzer()(word.text)]
@@ -356,6 +371,7 @@ class IndexReader:
             integrations=tuple(record.get("integrations", ())),
             episode_title=episode.get("title"),
             episode_date=episode.get("date"),
+            episode_first_seen=episode.get("first_seen"),
             video_url=episode.get("video_url"),
             video_at=video_at(episode.get("video_url"), record.get("seconds")),
         )
@@ -411,7 +427,11 @@ class IndexReader:
 
     def _suggest(self, searcher, text: _TextQuery, request: SearchRequest) -> str | None:
         """The query with each word that has no hits replaced by a close word that has."""
-        if not text.missing or len(text.missing) > MAX_SUGGESTED_WORDS:
+        if (
+            not text.missing
+            or len(text.missing) > MAX_SUGGESTED_WORDS
+            or not all(word.suggest for word in text.missing)
+        ):
             return None
         reader = searcher.reader()
         suggestion = request.q

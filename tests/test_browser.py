@@ -148,3 +148,135 @@ def test_pages_built_from_the_hostile_corpus_run_no_script(tmp_path):
     assert flags == dict.fromkeys(HOSTILE_PAGES, "undefined")
     assert dialogs == []
     assert errors == []
+
+
+# One page of each family, on the bundled sample as `make run` leaves it.
+PAGE_FAMILIES = (
+    "",
+    "?q=invoice",
+    "?q=nothing-matches-this",
+    "ticket/1190014",
+    "version/2.218",
+    "upgrade",
+    "upgrade?from=2.216&to=2.222",
+    "episodes",
+    "episode/52",
+    "draft?pick={pick}",
+    "coverage",
+    "status",
+    "stats",
+    "ticket/1",
+)
+WIDTHS = {"desktop": {"width": 1200, "height": 900}, "phone": {"width": 390, "height": 844}}
+PHONE_SCREENSHOTS = {"?q=invoice": "search-phone", "upgrade?from=2.216&to=2.222": "upgrade-phone"}
+PHONE_SCREENSHOTS["status"] = "status-phone"
+
+
+def sample_data(tmp_path: Path) -> Path:
+    """The data folder `make run` builds: a crawl of the bundled sample, then its index."""
+    import subprocess
+    import sys
+
+    from index.build import rebuild_index
+
+    data_dir = tmp_path / "sample-data"
+    crawl = subprocess.run(
+        [sys.executable, "-c", "from webapp.cli import main; main()"]
+        + ["crawl", "--sample", "--data", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert crawl.returncode == 0, crawl.stderr
+    rebuild_index(data_dir)
+    return data_dir
+
+
+def serious_violations(results: dict) -> list[str]:
+    """axe-core's serious and critical violations, one line each with the first element."""
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes'][0]['target']}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_every_page_family_passes_axe_core_at_desktop_and_phone_widths(tmp_path):
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package.")
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    from index import IndexReader
+
+    data_dir = sample_data(tmp_path)
+    pick = ",".join(hit.key for hit in IndexReader(data_dir).episode_features(52)[:3])
+    axe = Axe()
+    found: dict[str, list[str]] = {}
+    milder: dict[str, list[str]] = {}  # moderate and minor, printed only
+    ARTIFACTS.mkdir(exist_ok=True)
+    with running_server(data_dir, free_port()) as site, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            for width, viewport in WIDTHS.items():
+                page = browser.new_page(viewport=viewport)
+                for path in PAGE_FAMILIES:
+                    page.goto(site.url + path.format(pick=pick))
+                    page.wait_for_load_state("load")
+                    results = axe.run(page).response
+                    found[f"{width} /{path}"] = serious_violations(results)
+                    milder[f"{width} /{path}"] = [
+                        f"{v['id']} ({v['impact']})"
+                        for v in results["violations"]
+                        if v["impact"] not in ("serious", "critical")
+                    ]
+                    if width == "phone" and path in PHONE_SCREENSHOTS:
+                        name = PHONE_SCREENSHOTS[path]
+                        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+                page.close()
+        finally:
+            browser.close()
+    print("axe-core violations per page (serious or critical; moderate or minor):")
+    for where, violations in found.items():
+        print(f"  {where}: {len(violations)}; {len(milder[where])} {milder[where] or ''}")
+    assert {where: v for where, v in found.items() if v} == {}
+
+
+def test_on_a_phone_the_filters_come_first_folded_and_tables_scroll(tmp_path):
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package.")
+    from playwright.sync_api import sync_playwright
+
+    data_dir = sample_data(tmp_path)
+    with running_server(data_dir, free_port()) as site, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            page = browser.new_page(viewport=WIDTHS["phone"])
+            page.goto(site.url + "?q=invoice")
+            filters = page.locator("details.facets-panel")
+            first_card = page.locator(".card").first
+            assert filters.bounding_box()["y"] < first_card.bounding_box()["y"]
+            assert filters.get_attribute("open") is None  # folded
+            assert first_card.bounding_box()["y"] < WIDTHS["phone"]["height"]
+            page.locator("details.facets-panel > summary").click()
+            assert page.locator(".facets a", has_text="v2.2").first.is_visible()
+
+            page.goto(site.url + "status")
+            table = page.locator(".table-scroll")
+            assert table.evaluate("el => el.scrollWidth > el.clientWidth")  # wider than a phone
+            table.focus()
+            for _ in range(10):  # the page's CSP forbids wait_for_function's eval
+                page.keyboard.press("ArrowRight")
+                page.wait_for_timeout(50)
+            assert table.evaluate("el => el.scrollLeft") > 0
+
+            desktop = browser.new_page(viewport=WIDTHS["desktop"])
+            desktop.goto(site.url + "?q=invoice")
+            assert desktop.locator(".facets a", has_text="v2.2").first.is_visible()
+        finally:
+            browser.close()

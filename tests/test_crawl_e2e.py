@@ -123,6 +123,23 @@ def test_an_edited_post_updates_its_records_and_keeps_the_old_text(server, crawl
     assert old_sentence in previous and new_sentence not in previous
 
 
+def test_each_episode_keeps_the_time_a_crawl_first_stored_it(server, crawled_data, tmp_path):
+    before = {e["episode"]: e["first_seen"] for e in jsonl(crawled_data / "episodes.jsonl")}
+    assert len(before) == len(EPISODES) and all(before.values())
+    edited_site = tmp_path / "edited-site"
+    shutil.copytree(server.site_dir, edited_site)
+    post = edited_site / "thoughts" / "by-the-run-book-episode-52.html"
+    post.write_text(post.read_text(encoding="utf-8").replace("SLA", "service level"))
+    original_site, server.site_dir = server.site_dir, edited_site
+    try:
+        result = crawl(server, crawled_data)
+    finally:
+        server.site_dir = original_site
+    assert result.returncode == 0 and "1 changed" in result.stdout, result.stdout
+    after = {e["episode"]: e["first_seen"] for e in jsonl(crawled_data / "episodes.jsonl")}
+    assert after == before
+
+
 def test_posts_answering_500_or_hanging_leave_the_store_exactly_as_it_was(server, crawled_data):
     before = store_bytes(crawled_data)
     server.faults.update({POSTS[2]: "500", POSTS[3]: "hang"})

@@ -214,3 +214,15 @@ def test_import_keeps_an_existing_search_index_current(tmp_path):
     assert run_import(FIXTURES / "pipe_line_page.html", "--data", data).exit_code == 0
     (hit,) = IndexReader(data).ticket("4400101")
     assert hit.title == "Quotes can carry a custom footer per customer"
+
+
+def test_an_import_keeps_the_time_a_crawl_first_stored_an_episode(seeds_dir, tmp_path):
+    from dataclasses import replace
+
+    data = tmp_path / "data"
+    assert run_import(seeds_dir, "--data", data).exit_code == 0
+    store = Store(data)
+    crawled = [replace(e, first_seen="2026-05-01T06:15:00Z") for e in store.episodes()]
+    store.merge(crawled, store.features())
+    assert run_import(seeds_dir, "--data", data).exit_code == 0
+    assert {e.first_seen for e in Store(data).episodes()} == {"2026-05-01T06:15:00Z"}

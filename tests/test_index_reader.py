@@ -158,7 +158,7 @@ def test_search_for_markup_finds_nothing_unsafe(reader):
 
 @pytest.mark.parametrize(
     "query",
-    ["foo:bar (recurring", 'recurring "unbalanced', "version:abc recurring", "area:nowhere"],
+    ["foo:bar (recurring", 'recurring "unbalanced', "version:abc recurring"],
 )
 def test_unparseable_queries_fall_back_to_words(reader, query):
     page = search(reader, query)

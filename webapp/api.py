@@ -8,9 +8,9 @@ from flask import Blueprint, abort, request, url_for
 
 from index import (
     EpisodeInfo,
+    FeaturePage,
     Hit,
     ResultPage,
-    SearchRequest,
     canonical_version,
     parse_request,
     read_ticket_id,
@@ -28,6 +28,7 @@ from webapp.responses import (
 from webapp.shownotes import csv_text, safe_url
 from webapp.views.episodes import episode_page
 from webapp.views.helpers import completeness
+from webapp.views.versions import version_features
 
 bp = Blueprint("api", __name__)
 answer_errors(bp, as_json=lambda: not request.path.endswith(".csv"))
@@ -113,6 +114,7 @@ def ticket(ticket_id: str):
         lambda: json_text(
             {
                 "ticket_id": ticket_id,
+                "total": len(hits),
                 "features": [hit_data(h) for h in hits],
                 "related": [hit_data(h) for h in reader.related(max(hits, key=completeness))],
             }
@@ -121,8 +123,8 @@ def ticket(ticket_id: str):
     )
 
 
-def version_page(version: str) -> ResultPage:
-    """The asked-for page of a version's features (404 for an unknown version or page)."""
+def version_page(version: str) -> FeaturePage:
+    """The asked-for page of the version page's own data (404 for an unknown version or page)."""
     # The search's own checks, so a bad page number reads the same everywhere.
     checked = parse_request(
         {
@@ -133,14 +135,7 @@ def version_page(version: str) -> ResultPage:
     canonical = canonical_version(version)
     if canonical is None:
         abort(404, description="Versions are written like 2.212 or v2.212.")
-    reader = current_reader()
-    if canonical not in {v.value for v in reader.versions()}:
-        abort(404, description=f"No features of v{canonical} are in the index.")
-    result = reader.search(
-        SearchRequest(
-            version=canonical, sort="version", page=checked.page, page_size=checked.page_size
-        )
-    )
+    result = version_features(canonical, page=checked.page, page_size=checked.page_size)
     if checked.page > result.page_count:
         pages = "1 page" if result.page_count == 1 else f"{result.page_count} pages"
         abort(
@@ -164,15 +159,16 @@ def version_page_url(version: str, page: int, page_size: int) -> str:
 
 @bp.get("/version/<version>.json")
 def version(version: str):
-    """One page of a version's features, in the order of the episodes, with its neighbours."""
+    """One page of the version page's features, in its order, with its neighbours."""
     result = version_page(version)
-    canonical = result.request.version
-    page, size = result.request.page, result.request.page_size
+    canonical = canonical_version(version)
+    page, size = result.page, result.page_size
     return conditional(
         lambda: json_text(
             {
                 "version": canonical,
                 "total": result.total,
+                "needs_attention": result.flagged,
                 "page": page,
                 "page_size": size,
                 "page_count": result.page_count,

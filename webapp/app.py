@@ -82,12 +82,12 @@ def current_reader() -> IndexReader:
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint of the site."""
-    from webapp import api, exports, feeds
+    from webapp import api, exports, feeds, upgrade_exports
     from webapp.views import coverage, curate, episodes, search, stats, status, tickets, versions
 
     for module in (search, tickets, versions, episodes, curate, coverage, status, stats):
         app.register_blueprint(module.bp)
-    for module in (feeds, api, exports):
+    for module in (feeds, api, exports, upgrade_exports):
         app.register_blueprint(module.bp)
 
 
@@ -169,8 +169,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_workbench(app)
 
     from webapp.views.cards import register_cards
+    from webapp.views.examples import register_examples
     from webapp.views.helpers import register_template_helpers
 
     register_template_helpers(app)
     register_cards(app)
+    register_examples(app)
     return app

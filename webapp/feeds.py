@@ -2,8 +2,10 @@
 episode, and an OPML list of the per-area feeds.
 
 An entry's id is the ticket page's permalink plus the record key, so a re-crawl never shows an
-old entry as new; its updated time comes from the episode date and a hash of its content, so an
-edited post shows up as an updated entry and nothing else does.
+old entry as new; its updated time comes from the episode's date and a hash of its content, so an
+edited post shows up as an updated entry and nothing else does. An episode's date is the best one
+known: the post's own date, else when a crawl first stored it; an entry with neither carries no
+publication date, and Atom's required updated time is then the index's last change.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from index import parse_request as parse_search_request
 from webapp.app import current_reader
 from webapp.responses import answer_errors, conditional, json_text, page_url, search_args
 from webapp.shownotes import clock, plain_text, safe_url
+from webapp.views.upgrade_path import upgrade_features, upgrade_range
 
 bp = Blueprint("feeds", __name__)
 answer_errors(bp, as_json=lambda: False)
@@ -40,7 +43,6 @@ OPML_TYPE = "text/x-opml; charset=utf-8"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 NEWEST_LIMIT = 50
 FEED_MAX_ENTRIES = 200  # entries of a version or episode feed (a real one has about 50-100)
-UNDATED = date(1970, 1, 1)  # release-notes features have no episode date
 
 
 @dataclass(frozen=True)
@@ -73,22 +75,31 @@ def content_hash(hit: Hit) -> str:
     return hashlib.sha256(json.dumps(seen, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def published_at(hit: Hit) -> datetime:
-    """Midnight UTC of the episode date (the epoch for features without one)."""
+def _day(text: str | None) -> date | None:
     try:
-        day = date.fromisoformat((hit.episode_date or "")[:10])
+        return date.fromisoformat((text or "")[:10])
     except ValueError:
-        day = UNDATED
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+        return None
+
+
+def published_at(hit: Hit) -> datetime | None:
+    """Midnight UTC of the episode's date: the post's own, else the day a crawl first stored
+    it; None when neither is known (never a made-up date)."""
+    day = _day(hit.episode_date) or _day(hit.episode_first_seen)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
 
 
 def updated_at(hit: Hit) -> datetime:
-    """The episode date plus an offset within that day taken from the content hash.
+    """The episode's date plus an offset within that day taken from the content hash.
 
     Unchanged content gives the same time on every rebuild; changed content a different one.
+    Without a known date, the index's last change: Atom requires an updated time.
     """
+    published = published_at(hit)
+    if published is None:
+        return current_reader().last_modified
     offset = int(content_hash(hit)[:8], 16) % 86_400
-    return published_at(hit) + timedelta(seconds=offset)
+    return published + timedelta(seconds=offset)
 
 
 def entry_id(hit: Hit) -> str:
@@ -107,11 +118,9 @@ def entry_html(hit: Hit) -> str:
         parts.append(Markup("<ul>{}</ul>").format(items))
     video = safe_url(hit.video_at)
     if video:
-        moment = clock(hit.seconds) if hit.seconds is not None else "the feature"
+        moment = f" at {clock(hit.seconds)}" if hit.seconds is not None else ""
         parts.append(
-            Markup('<p><a href="{}">Watch episode {} at {}</a></p>').format(
-                video, hit.episode, moment
-            )
+            Markup('<p><a href="{}">Watch episode {}{}</a></p>').format(video, hit.episode, moment)
         )
     return str(Markup("\n").join(parts))
 
@@ -143,7 +152,10 @@ def feedgen_document(info: FeedInfo, hits: Sequence[Hit], *, fmt: str) -> str:
     generator.link(href=info.home_url, rel="alternate")
     generator.language("en")
     generator.updated(feed_updated(hits))
-    generator.generator(current_app.config.get("SITE_NAME", "halonotes"))
+    site = current_app.config.get("SITE_NAME", "halonotes")
+    generator.generator(site)
+    # RFC 4287 wants an author for every Atom entry; the feed's stands for its entries.
+    generator.author(name=site, uri=url_for("search.home", _external=True))
     for hit in hits:
         entry = generator.add_entry(order="append")
         entry.guid(entry_id(hit), permalink=True)
@@ -154,7 +166,9 @@ def feedgen_document(info: FeedInfo, hits: Sequence[Hit], *, fmt: str) -> str:
         body = entry_html(hit)
         entry.content(body, type="html")
         entry.summary(str(escape(plain_text(hit.summary))) or body, type="html")
-        entry.published(published_at(hit))
+        published = published_at(hit)
+        if published is not None:
+            entry.published(published)
         entry.updated(updated_at(hit))
         for area in hit.areas:
             entry.category(term=plain_text(area))
@@ -173,9 +187,11 @@ def json_feed_document(info: FeedInfo, hits: Sequence[Hit]) -> str:
             "title": entry_title(hit),
             "content_html": entry_html(hit),
             "summary": plain_text(hit.summary),
-            "date_published": published_at(hit).isoformat(),
-            "date_modified": updated_at(hit).isoformat(),
         }
+        published = published_at(hit)
+        if published is not None:
+            item["date_published"] = published.isoformat()
+            item["date_modified"] = updated_at(hit).isoformat()
         video = safe_url(hit.video_at)
         if video:
             item["external_url"] = video
@@ -188,6 +204,7 @@ def json_feed_document(info: FeedInfo, hits: Sequence[Hit]) -> str:
         "description": info.description,
         "home_page_url": info.home_url,
         "feed_url": request.url,
+        "authors": [{"name": current_app.config.get("SITE_NAME", "halonotes")}],
         "language": "en",
         "items": items,
     }
@@ -275,6 +292,39 @@ def episode_feed(number: int, fmt: str):
     )
 
 
+@bp.get(f"/ticket/<ticket_id>/feed.<{FORMATS}:fmt>")
+def ticket_feed(ticket_id: str, fmt: str):
+    """Every record of one ticket: a new episode discussing it shows up as a new entry."""
+    reader = current_reader()
+    hits = reader.ticket(ticket_id)  # the reader's own check: digits or nothing
+    if not hits:
+        shown = plain_text(ticket_id.lstrip("#"))[:40]
+        abort(404, description=f"No feature with ticket #{shown} is in the index.")
+    ticket_id = hits[0].ticket_id or ticket_id
+    site = current_app.config.get("SITE_NAME", "halonotes")
+    info = FeedInfo(
+        f"{site}: ticket #{ticket_id}",
+        f"Every episode that discussed HaloPSA ticket #{ticket_id}.",
+        url_for("tickets.ticket", ticket_id=ticket_id, _external=True),
+    )
+    return feed_response(info, lambda: [h for h in hits if h.episode is not None], fmt=fmt)
+
+
+@bp.get(f"/upgrade/feed.<{FORMATS}:fmt>")
+def upgrade_feed(fmt: str):
+    """The features of an upgrade path (``from``, ``to``), as its page lists them."""
+    reader = current_reader()
+    span = upgrade_range(reader, request.args)
+    site = current_app.config.get("SITE_NAME", "halonotes")
+    args = {"from": span.version_from, "to": span.version_to}
+    info = FeedInfo(
+        f"{site}: upgrade {span.label}",
+        f"The HaloPSA features of the upgrade {span.label}, those needing attention first.",
+        url_for("versions.upgrade", _external=True, **args),
+    )
+    return feed_response(info, lambda: upgrade_features(reader, span).hits, fmt=fmt)
+
+
 def opml_document(areas: Sequence[str]) -> str:
     """An OPML 2.0 list of the RSS feed of each area."""
     site = current_app.config.get("SITE_NAME", "halonotes")
@@ -294,7 +344,7 @@ def opml_document(areas: Sequence[str]) -> str:
         xmlUrl=url_for("feeds.search_feed", fmt="rss", _external=True),
         htmlUrl=url_for("search.home", _external=True),
     )
-    group = ET.SubElement(body, "outline", text="Areas", title="Areas")
+    group = ET.SubElement(body, "outline", text="Areas", title="Areas", type="folder")
     for area in areas:
         name = plain_text(area)
         ET.SubElement(

@@ -18,7 +18,7 @@ from crawler.markdown_page import is_markdown, markdown_html
 from crawler.parse import canonical_url, parse_page
 from crawler.parse.encoding import UndecodableError, decode_page
 from crawler.parse.release_notes import parse_release_notes
-from crawler.records import COMPLETE, Episode, Feature
+from crawler.records import COMPLETE, Episode, Feature, keep_first_seen
 from crawler.report import NO_EPISODES, PageRow, RunReport, partial_posts, write_last_run
 from crawler.store import Store, default_data_dir
 from crawler.versions import canonical_version
@@ -191,6 +191,7 @@ def import_command(
     indexed = True
     try:
         if episodes:
+            episodes = keep_first_seen(episodes, store.episodes(), None)
             report.store = store.merge(episodes, features)
             indexed = _update_index(data_dir)
         report.finish()

@@ -30,3 +30,15 @@ document.addEventListener("submit", function (event) {
     }
   });
 });
+
+// On a phone the filters come before the results, folded so the results stay in view.
+var narrow = window.matchMedia && window.matchMedia("(max-width: 46rem)");
+function foldFilters() {
+  Array.prototype.forEach.call(document.querySelectorAll("details.facets-panel"), function (panel) {
+    panel.open = !narrow.matches;
+  });
+}
+if (narrow) {
+  foldFilters();
+  narrow.addEventListener("change", foldFilters);
+}

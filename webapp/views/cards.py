@@ -32,7 +32,12 @@ def register_cards(app: Flask) -> None:
             return f'<p class="card-text">{escape(summary)}</p>'
         return ""
 
-    def cards(hits: Sequence[Hit], picks: Sequence[str]) -> Fragment:
+    def bullet_list(hit: Hit) -> str:
+        items = "".join(f"<li>{escape(visible_text(b))}</li>" for b in hit.bullets if b.strip())
+        return f'<ul class="card-bullets">{items}</ul>' if items else ""
+
+    def cards(hits: Sequence[Hit], picks: Sequence[str], *, bullets: bool = False) -> Fragment:
+        """The cards; with ``bullets``, each lists its bullets (the callouts saying why)."""
         in_draft = f'<a href="{escape(link("curate.draft", pick=join_picks(picks)))}">'
         add_to_draft = pick_link()
         parts = []
@@ -45,6 +50,7 @@ def register_cards(app: Flask) -> None:
             parts.append(  # every crawled text in it went through visible_text
                 f'<article class="card{" card-attention" if needs_attention(hit) else ""}">'
                 f"{fragment('_card.html', 'card_head', facts).html}{card_text(hit)}"
+                f"{bullet_list(hit) if bullets else ''}"
                 f"{fragment('_card.html', 'card_tags', facts).html}"
                 f'<p class="card-actions">{action}</p></article>\n'
             )

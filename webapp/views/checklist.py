@@ -19,6 +19,7 @@ CSV_COLUMNS = (
     "flags",
     "areas",
     "summary",
+    "bullets",
     "episode",
     "timestamp",
     "video",
@@ -38,19 +39,24 @@ def _checklist_line(hit: Hit) -> list[str]:
     )
     video = safe_url(hit.video_at)
     if video and hit.episode is not None:
-        moment = markdown_text(hit.timestamp or "0:00", line_start=False)
-        line += f" [episode {hit.episode} at {moment}]({video})"
+        at = f" at {markdown_text(hit.timestamp, line_start=False)}" if hit.timestamp else ""
+        line += f" [episode {hit.episode}{at}]({video})"
     lines = [line]
     if hit.summary:
         lines.append(f"  {markdown_text(hit.summary)}")
+    lines += [f"  - {markdown_text(bullet)}" for bullet in hit.bullets if bullet.strip()]
     return lines
 
 
-def upgrade_markdown(version_from: str, version_to: str, hits: list[Hit]) -> str:
-    """The upgrade path as a Markdown checklist: items needing attention first, then by version."""
+def upgrade_markdown(version_from: str | None, version_to: str, hits: list[Hit]) -> str:
+    """The upgrade path as a Markdown checklist: items needing attention first, then by version.
+
+    Each item carries its bullets, so the callouts saying why it needs attention are there.
+    """
     attention, rest = attention_first(hits)
+    start = f"v{version_from} to " if version_from else "up to "
     out = [
-        f"# Upgrade checklist: v{version_from} to v{version_to}",
+        f"# Upgrade checklist: {start}v{version_to}",
         "",
         f"{len(hits)} features from the episode posts, in release order.",
     ]
@@ -83,6 +89,7 @@ def features_csv(hits: Iterable[Hit], *, ticket_page: Callable[[str], str]) -> s
             "; ".join(FLAG_LABELS.get(flag, flag) for flag in hit.flags),
             "; ".join(hit.areas),
             hit.summary,
+            "\n".join(hit.bullets),
             hit.episode,
             hit.timestamp,
             safe_url(hit.video_at),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import quote_plus, urlsplit
 
@@ -131,6 +133,25 @@ def url_with(_endpoint: str | None = None, **changes: object) -> str:
     return _url(endpoint, args)
 
 
+FEED_FORMATS = (
+    ("rss", "RSS", "application/rss+xml"),
+    ("atom", "Atom", "application/atom+xml"),
+    ("json", "JSON Feed", "application/feed+json"),
+)
+
+
+def feed_list(_endpoint: str, *, keep: bool = False, **args: object) -> list[tuple[str, ...]]:
+    """A page's feed in each format, as (name, media type, URL), built once for the head's
+    autodiscovery links and the visible Subscribe links; with ``keep``, the feed takes this
+    page's search parameters (without its page, draft and facet-expansion ones)."""
+    if keep:
+        return [
+            (name, kind, url_with(_endpoint, page=None, pick=None, more=None, fmt=fmt))
+            for fmt, name, kind in FEED_FORMATS
+        ]
+    return [(name, kind, link(_endpoint, fmt=fmt, **args)) for fmt, name, kind in FEED_FORMATS]
+
+
 def facet_items(name: str, counts: Iterable[FacetCount], chosen: str | None) -> Fragment:
     """The ``<li>`` links of one facet's values: each sets the filter, the chosen one clears it.
 
@@ -222,6 +243,59 @@ def web_url(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
+def _this_machine(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+@lru_cache(maxsize=4096)
+def public_url(url: str | None) -> str | None:
+    """``url`` when a visitor can follow it: http(s) on a host other than this machine's
+    (a bundled sample crawl or a local import leaves loopback and ``file:`` URLs behind)."""
+    found = web_url(url)
+    if found is None:
+        return None
+    try:
+        host = (urlsplit(found).hostname or "").lower()
+    except ValueError:
+        return None
+    return None if not host or _this_machine(host) else found
+
+
+def source_label(url: str | None) -> str:
+    """How the status page names where a run read a page: its public URL, else the page's
+    path on a local server, or a file's name (never a folder of the server)."""
+    text = url or ""
+    if public_url(text):
+        return text
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text.rsplit("/", 1)[-1]
+    if parts.scheme in ("http", "https"):
+        return parts.path or "/"
+    return (parts.path or text).rstrip("/").rsplit("/", 1)[-1]
+
+
+def utc_time(value: datetime | str | None) -> str | None:
+    """A moment as the site writes it, ``2026-04-28 06:15 UTC``; None when it cannot be read."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def facet_label(value: object, facet: str) -> str:
     """How a facet value reads on the page (``v2.210``, ``Episode 19``, ``Billing & invoicing``)."""
     text = str(value)
@@ -265,6 +339,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         url_for=link,
         url_with=url_with,
+        feed_list=feed_list,
         facet_items=facet_items,
         pick_url=pick_url,
         join_picks=join_picks,
@@ -272,6 +347,9 @@ def register_template_helpers(app: Flask) -> None:
     register_fragments(app)
     app.jinja_env.filters["flag_label"] = lambda flag: FLAG_LABELS.get(flag, flag)
     app.jinja_env.filters["web_url"] = web_url
+    app.jinja_env.filters["public_url"] = public_url
+    app.jinja_env.filters["source_label"] = source_label
+    app.jinja_env.filters["utc_time"] = utc_time
     app.jinja_env.filters["facet_label"] = facet_label
     app.jinja_env.finalize = visible_text
     app.jinja_env.trim_blocks = True
