@@ -44,15 +44,15 @@ def register_examples(app: Flask) -> None:
         try:
             reader = current_reader()
             generation = reader.generation
-        except IndexMissingError:
-            return Examples()
-        with lock:
-            found = kept.get(generation)
-        if found is None:
-            found = examples_of(reader)
             with lock:
-                kept.clear()
-                kept[generation] = found
+                found = kept.get(generation)
+            if found is None:
+                found = examples_of(reader)
+                with lock:
+                    kept.clear()
+                    kept[generation] = found
+        except IndexMissingError:
+            return Examples()  # the page (the 503 one, say) still renders, without examples
         return found
 
     app.jinja_env.globals["examples"] = examples
