@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 DATA ?= data
 
 .PHONY: run test lint clean
+CHROMIUM := /usr/bin/chromium
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=python3 ...'"; exit 1; }
@@ -22,7 +23,17 @@ run: $(STAMP)
 	$(BIN)/halonotes index --data $(DATA)
 	$(BIN)/halonotes serve --data $(DATA)
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium: install it when missing (root), else say how.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "make: installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "make: the browser tests need Chromium at $(CHROMIUM): run 'sudo apt-get install chromium', then make test"; \
+		exit 1; \
+	fi
+
+test: $(STAMP) | $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
