@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= data
 
-.PHONY: run test lint clean
+.PHONY: run test test-lowest lint clean
 CHROMIUM := /usr/bin/chromium
 
 $(BIN)/python:
@@ -38,9 +38,17 @@ test: $(STAMP) | $(CHROMIUM)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
+# The suite on the lowest version of every dependency pyproject.toml declares, in its own venv.
+LOWEST := .venv-lowest
+test-lowest: $(STAMP) | $(CHROMIUM)
+	rm -rf $(LOWEST)
+	$(PYTHON) -m venv $(LOWEST)
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e '.[dev]'
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider
+
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST) build *.egg-info .pytest_cache .ruff_cache

@@ -1,4 +1,12 @@
-"""``halonotes serve``: the site under gunicorn, a production WSGI server."""
+"""``halonotes serve``: the site under gunicorn's asyncio (``asgi``) workers.
+
+Each worker process reads requests and writes responses on its event loop and hands a request
+to the Flask app, on a small thread pool (a2wsgi's WSGI-to-ASGI adapter), only once its
+headers have arrived: a client that sends them a byte at a time, or reads the answer slowly,
+holds a socket on the event loop, never an app thread. The workers share one listening
+socket; the kernel wakes them all for a new connection, so connections opened together
+spread over them.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +25,9 @@ from index import IndexMissingError, IndexReader
 class SiteServer(BaseApplication):
     """Gunicorn running the halonotes app with options given in code, not on its command line."""
 
-    def __init__(self, *, data_dir: Path, options: dict):
+    def __init__(self, *, data_dir: Path, threads: int, options: dict):
         self.data_dir = data_dir
+        self.threads = threads
         self.options = options
         super().__init__()
 
@@ -28,12 +37,15 @@ class SiteServer(BaseApplication):
             self.cfg.set(name, value)
 
     def load(self):
-        """Build the app in each worker, open the index and set the start-up heap aside."""
+        """Build the app in each worker, open the index, set the start-up heap aside, and wrap
+        the app for the asyncio worker."""
+        from a2wsgi import WSGIMiddleware
+
         from webapp.app import create_app
 
         app = create_app({"DATA_DIR": str(self.data_dir)})
         warm_up(app)
-        return app
+        return WSGIMiddleware(app, workers=self.threads)
 
 
 def warm_up(app) -> None:
@@ -84,7 +96,14 @@ def check_port(host: str, port: int) -> None:
     default=2,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Threads per worker, so a slow client does not hold a whole worker.",
+    help="App threads per worker (connections are read and written on its event loop).",
+)
+@click.option(
+    "--access-log",
+    "access_log",
+    metavar="FILE|-",
+    default=None,
+    help="Write one line per request to FILE, or to standard output with '-'.",
 )
 @click.option(
     "--data",
@@ -93,7 +112,14 @@ def check_port(host: str, port: int) -> None:
     default=None,
     help="Data folder holding the index (default: $HALONOTES_DATA or data).",
 )
-def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Path | None) -> None:
+def serve_command(
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    access_log: str | None,
+    data_dir: Path | None,
+) -> None:
     """Serve the site from the search index under gunicorn."""
     from webapp.app import create_app
 
@@ -113,12 +139,16 @@ def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Pa
     options = {
         "bind": f"{shown_host}:{port}",
         "workers": workers,
-        "threads": threads,
-        "worker_class": "webapp.worker.BalancedThreadWorker",
-        "accesslog": None,
+        "worker_class": "asgi",
+        "reuse_port": True,  # a listening socket per worker: the kernel spreads connections
+        "asgi_lifespan": "off",  # a WSGI app has no start-up or shut-down events
+        "accesslog": access_log,
+        # gunicorn's default control socket is one path per user: a second server on the
+        # machine would share it, and stopping either deletes it. halonotes uses none.
+        "control_socket_disable": True,
         "errorlog": "-",
         "loglevel": "warning",
         "timeout": 30,
         "graceful_timeout": 5,
     }
-    SiteServer(data_dir=data_dir, options=options).run()
+    SiteServer(data_dir=data_dir, threads=threads, options=options).run()
