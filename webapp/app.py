@@ -157,6 +157,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.pagecache import register_page_cache
 
     register_page_cache(app)
+    from webapp.delivery import register_delivery
+
+    register_delivery(app)
     register_blueprints(app)
 
     from webapp.views.cards import register_cards
