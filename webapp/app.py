@@ -149,6 +149,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
+    from webapp.urls import register_origin
+
+    register_origin(app)
     readers = app.extensions["halonotes_reader"] = ReaderCache(Path(app.config["DATA_DIR"]))
     app.before_request(readers.pin)
     app.teardown_request(lambda _error: readers.unpin())

@@ -20,13 +20,14 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from index import IndexMissingError, IndexReader
+from webapp.urls import SettingError
 
 
 class SiteServer(BaseApplication):
     """Gunicorn running the halonotes app with options given in code, not on its command line."""
 
-    def __init__(self, *, data_dir: Path, threads: int, options: dict):
-        self.data_dir = data_dir
+    def __init__(self, *, app_config: dict, threads: int, options: dict):
+        self.app_config = app_config
         self.threads = threads
         self.options = options
         super().__init__()
@@ -43,7 +44,7 @@ class SiteServer(BaseApplication):
 
         from webapp.app import create_app
 
-        app = create_app({"DATA_DIR": str(self.data_dir)})
+        app = create_app(self.app_config)
         warm_up(app)
         return WSGIMiddleware(app, workers=self.threads)
 
@@ -61,6 +62,22 @@ def warm_up(app) -> None:
         return  # the site answers 503 until an index exists; nothing to set aside yet
     gc.collect()
     gc.freeze()
+
+
+def bound_hosts(host: str) -> list[str]:
+    """The Host names a server listening on ``host`` answers to when no URL setting says.
+
+    A wildcard address answers under any name, so it needs BASE_URL or ALLOWED_HOSTS.
+    """
+    if host in ("0.0.0.0", "::", ""):
+        raise SettingError(
+            f"--host {host or ''!r} answers under any name: set HALONOTES_BASE_URL "
+            "(e.g. https://notes.example/) or HALONOTES_ALLOWED_HOSTS (e.g. notes.example)."
+        )
+    names = [f"[{host}]" if ":" in host else host]
+    if host in ("127.0.0.1", "::1"):
+        names.append("localhost")
+    return names
 
 
 def check_port(host: str, port: int) -> None:
@@ -123,7 +140,14 @@ def serve_command(
     """Serve the site from the search index under gunicorn."""
     from webapp.app import create_app
 
-    app = create_app({"DATA_DIR": str(data_dir)} if data_dir else None)
+    app_config = {"DATA_DIR": str(data_dir)} if data_dir else {}
+    try:
+        app = create_app(app_config)
+        if not app.config.get("BASE_URL") and not app.config.get("ALLOWED_HOSTS"):
+            app_config["ALLOWED_HOSTS"] = bound_hosts(host)
+    except SettingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    app_config["DATA_DIR"] = app.config["DATA_DIR"]
     data_dir = Path(app.config["DATA_DIR"])
     try:
         IndexReader(data_dir)
@@ -151,4 +175,4 @@ def serve_command(
         "timeout": 30,
         "graceful_timeout": 5,
     }
-    SiteServer(data_dir=data_dir, threads=threads, options=options).run()
+    SiteServer(app_config=app_config, threads=threads, options=options).run()
