@@ -193,8 +193,22 @@ _SORT_KEYS = {
 class IndexReader:
     """Searches the index in ``data_dir/index``; safe to share between threads."""
 
-    def __init__(self, data_dir: Path | str, *, cache_size: int = RESULT_CACHE_SIZE):
-        """Open the index, or raise IndexMissingError naming the fix."""
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        cache_size: int = RESULT_CACHE_SIZE,
+        warm_in_background: bool = False,
+    ):
+        """Open the index, or raise IndexMissingError naming the fix.
+
+        With ``warm_in_background`` (a server's readers), a thread that finds a new generation
+        keeps answering from the one it has while another thread reads the new one's tables,
+        and moves to it once they are built: no request waits for them. Otherwise every call
+        sees the latest commit at once.
+        """
+        self._warm_in_background = warm_in_background
+        self._warming: set[tuple[str, int]] = set()
         self.data_dir = Path(data_dir)
         self._link = index_path(self.data_dir)
         self._link_folder = os.path.dirname(self._link)
@@ -273,6 +287,12 @@ class IndexReader:
                 # the file system's timestamps would show.
                 return searcher
             try:
+                if searcher is not None and self._warm_in_background:
+                    latest = (target, self._open(target).latest_generation())
+                    if latest != (local.target, searcher.reader().generation()) and not (
+                        self._warmed(latest)
+                    ):
+                        return searcher  # the warm generation answers until the new one is
                 if searcher is not None and local.target == target:
                     ix = self._open(target)
                     if ix.latest_generation() != searcher.reader().generation():
@@ -297,6 +317,37 @@ class IndexReader:
             f"The search index at {self._link} cannot be opened. Run: halonotes index --rebuild"
         )
 
+    def _warmed(self, ident: tuple[str, int]) -> bool:
+        """Whether the tables of generation ``ident`` are built; if not, start building them
+        on a thread of their own (once)."""
+        with self._lock:
+            if ident in self._tables:
+                return True
+            if ident in self._warming:
+                return False
+            self._warming.add(ident)
+        threading.Thread(target=self._warm, args=(ident,), name="index-warm", daemon=True).start()
+        return False
+
+    def _warm(self, ident: tuple[str, int]) -> None:
+        """Build the tables of a new generation, off the request threads."""
+        try:
+            searcher = self._open(ident[0]).searcher()
+            try:
+                found = (ident[0], searcher.reader().generation())
+                tables = Tables(searcher)
+            finally:
+                searcher.close()
+            with self._lock:
+                self._tables = {**self._tables, found: tables, ident: tables}
+        except Exception:  # the request threads build them as before, and say what failed
+            log.exception("Could not warm index generation %s of %s", ident[1], ident[0])
+            with self._lock:
+                self._tables = {**self._tables, ident: None}
+        finally:
+            with self._lock:
+                self._warming.discard(ident)
+
     def _track(self, searcher):
         with self._lock:
             self._open_searchers.add(searcher)
@@ -316,7 +367,10 @@ class IndexReader:
                 tables = self._tables.get(ident)
                 if tables is None:
                     tables = Tables(searcher)
-                    self._tables = {ident: tables}
+                # This generation's tables, and those of any newer one warmed meanwhile.
+                self._tables = {
+                    key: value for key, value in self._tables.items() if key > ident
+                } | {ident: tables}
         return searcher, tables, ident
 
     @property

@@ -49,8 +49,9 @@ class ReaderCache:
     updated index is served from the next request on, without a restart.
     """
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, *, warm_in_background: bool = False):
         self.data_dir = data_dir
+        self.warm_in_background = warm_in_background
         self._lock = threading.Lock()
         self._reader: IndexReader | None = None
 
@@ -58,7 +59,9 @@ class ReaderCache:
         """Return the reader; raise IndexMissingError when there is no index yet."""
         with self._lock:
             if self._reader is None:
-                self._reader = IndexReader(self.data_dir)
+                self._reader = IndexReader(
+                    self.data_dir, warm_in_background=self.warm_in_background
+                )
             return self._reader
 
     def pin(self) -> None:
@@ -143,6 +146,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         SITE_NAME="halonotes",
         JSON_SORT_KEYS=False,
         PAGE_CACHE_BYTES=32 * 1024 * 1024,  # per worker process; 0 turns the cache off
+        # A new index generation is read on a thread of its own before requests move to it
+        # (halonotes serve); off, the next request after a commit reads it.
+        WARM_IN_BACKGROUND=False,
     )
     app.config.from_pyfile("halonotes.cfg", silent=True)
     app.config.from_prefixed_env("HALONOTES")
@@ -152,7 +158,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.urls import register_origin
 
     register_origin(app)
-    readers = app.extensions["halonotes_reader"] = ReaderCache(Path(app.config["DATA_DIR"]))
+    readers = app.extensions["halonotes_reader"] = ReaderCache(
+        Path(app.config["DATA_DIR"]), warm_in_background=app.config["WARM_IN_BACKGROUND"]
+    )
     app.before_request(readers.pin)
     app.teardown_request(lambda _error: readers.unpin())
     app.after_request(add_security_headers)

@@ -141,6 +141,7 @@ def serve_command(
     from webapp.app import create_app
 
     app_config = {"DATA_DIR": str(data_dir)} if data_dir else {}
+    app_config["WARM_IN_BACKGROUND"] = True
     try:
         app = create_app(app_config)
         if not app.config.get("BASE_URL") and not app.config.get("ALLOWED_HOSTS"):
