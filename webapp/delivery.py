@@ -41,5 +41,10 @@ def register_delivery(app: Flask) -> None:
     reads. Registered after the page cache, so the cache keeps the compressed body."""
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    # The fastest levels: on a 35 KB search page brotli 1 took under a tenth of the time of
+    # flask-compress's default 4 for a body 16 % larger (5.6 KB instead of 4.8 KB), gzip 1 a
+    # third of gzip 6's for 19 % more. Every uncached page pays it.
+    app.config.setdefault("COMPRESS_BR_LEVEL", 1)
+    app.config.setdefault("COMPRESS_LEVEL", 1)
     app.after_request(allow_cross_origin_reads)
     Compress(app)
