@@ -209,11 +209,13 @@ class IndexReader:
         """
         self._warm_in_background = warm_in_background
         self._warming: set[tuple[str, int]] = set()
+        self._warmed_idents: set[tuple[str, int]] = set()
         self.data_dir = Path(data_dir)
         self._link = index_path(self.data_dir)
         self._link_folder = os.path.dirname(self._link)
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._tables_lock = threading.Lock()  # one thread builds a generation's tables
         self._indexes: dict[str, object] = {}
         self._tables: dict[tuple[str, int], Tables] = {}
         self._cache: OrderedDict = OrderedDict()
@@ -321,7 +323,7 @@ class IndexReader:
         """Whether the tables of generation ``ident`` are built; if not, start building them
         on a thread of their own (once)."""
         with self._lock:
-            if ident in self._tables:
+            if ident in self._warmed_idents:
                 return True
             if ident in self._warming:
                 return False
@@ -330,23 +332,34 @@ class IndexReader:
         return False
 
     def _warm(self, ident: tuple[str, int]) -> None:
-        """Build the tables of a new generation, off the request threads."""
+        """Read a new generation off the request threads: its tables, then what the pages ask
+        first (so facet counts, the ticket column and term scores are built too)."""
         try:
-            searcher = self._open(ident[0]).searcher()
-            try:
-                found = (ident[0], searcher.reader().generation())
-                tables = Tables(searcher)
-            finally:
-                searcher.close()
-            with self._lock:
-                self._tables = {**self._tables, found: tables, ident: tables}
-        except Exception:  # the request threads build them as before, and say what failed
+            self._rehearse()
+        except Exception:  # the requests read it themselves then; say what failed
             log.exception("Could not warm index generation %s of %s", ident[1], ident[0])
-            with self._lock:
-                self._tables = {**self._tables, ident: None}
         finally:
+            searcher = getattr(self._local, "searcher", None)
+            idents = {ident}
+            if searcher is not None:
+                idents.add((self._local.target, searcher.reader().generation()))
+                self._retire(searcher)
             with self._lock:
                 self._warming.discard(ident)
+                self._warmed_idents = idents
+
+    def _rehearse(self) -> None:
+        """Calls like the site's first pages make, on this thread's (the latest) generation."""
+        self.versions()
+        self.facet_values()
+        newest = self.newest(limit=20)
+        self.search(SearchRequest())
+        for hit in newest[:3]:
+            word = next((w for w in hit.title.split() if len(w) > 3 and w.isalpha()), None)
+            if word:
+                self.search(SearchRequest(q=word, version=hit.version))
+            if hit.ticket_id:
+                self.related(self.ticket(hit.ticket_id)[0])
 
     def _track(self, searcher):
         with self._lock:
@@ -363,14 +376,15 @@ class IndexReader:
         ident = (self._local.target, searcher.reader().generation())
         tables = self._tables.get(ident)
         if tables is None:
-            with self._lock:
+            # Not under self._lock, which every request takes to look for a new generation:
+            # a request answered from the previous one never waits for these to be built.
+            with self._tables_lock:
                 tables = self._tables.get(ident)
                 if tables is None:
                     tables = Tables(searcher)
-                # This generation's tables, and those of any newer one warmed meanwhile.
-                self._tables = {
-                    key: value for key, value in self._tables.items() if key > ident
-                } | {ident: tables}
+                with self._lock:  # this generation's, and the one before for the requests
+                    # still answered from it while this one was read
+                    self._tables = dict(list(self._tables.items())[-1:]) | {ident: tables}
         return searcher, tables, ident
 
     @property
