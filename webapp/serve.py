@@ -3,9 +3,9 @@
 Each worker process reads requests and writes responses on its event loop and hands a request
 to the Flask app, on a small thread pool (a2wsgi's WSGI-to-ASGI adapter), only once its
 headers have arrived: a client that sends them a byte at a time, or reads the answer slowly,
-holds a socket on the event loop, never an app thread. The workers share one listening
-socket; the kernel wakes them all for a new connection, so connections opened together
-spread over them.
+holds a socket on the event loop, never an app thread. Each worker listens on its own
+socket (SO_REUSEPORT) and the kernel spreads new connections over them: on one shared socket
+the worker awake first took whole bursts of connections opened together.
 """
 
 from __future__ import annotations
