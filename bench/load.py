@@ -331,7 +331,7 @@ def start_server(data_dir: Path, port: int, extra: list[str], code_dir: Path) ->
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=5):
                 return process
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # still starting
             if process.poll() is not None or time.monotonic() > deadline:
                 log = stop_server(process)
                 raise SystemExit(f"halonotes serve did not start:\n{log[-2000:]}") from None

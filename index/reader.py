@@ -186,13 +186,29 @@ def _close_all(searchers: set, lock: threading.Lock) -> None:
 class IndexReader:
     """Searches the index in ``data_dir/index``; safe to share between threads."""
 
-    def __init__(self, data_dir: Path | str, *, cache_size: int = RESULT_CACHE_SIZE):
-        """Open the index, or raise IndexMissingError naming the fix."""
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        cache_size: int = RESULT_CACHE_SIZE,
+        warm_in_background: bool = False,
+    ):
+        """Open the index, or raise IndexMissingError naming the fix.
+
+        With ``warm_in_background`` (a server's readers), a thread that finds a new generation
+        keeps answering from the one it has while another thread reads the new one's tables,
+        and moves to it once they are built: no request waits for them. Otherwise every call
+        sees the latest commit at once.
+        """
+        self._warm_in_background = warm_in_background
+        self._warming: set[tuple[str, int]] = set()
+        self._warmed_idents: set[tuple[str, int]] = set()
         self.data_dir = Path(data_dir)
         self._link = index_path(self.data_dir)
         self._link_folder = os.path.dirname(self._link)
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._tables_lock = threading.Lock()  # one thread builds a generation's tables
         self._indexes: dict[str, object] = {}
         self._tables: dict[tuple[str, int], Tables] = {}
         self._cache: LruCache[ResultPage] | None = LruCache(cache_size) if cache_size else None
@@ -265,6 +281,12 @@ class IndexReader:
                 # the file system's timestamps would show.
                 return searcher
             try:
+                if searcher is not None and self._warm_in_background:
+                    latest = (target, self._open(target).latest_generation())
+                    if latest != (local.target, searcher.reader().generation()) and not (
+                        self._warmed(latest)
+                    ):
+                        return searcher  # the warm generation answers until the new one is
                 if searcher is not None and local.target == target:
                     ix = self._open(target)
                     if ix.latest_generation() != searcher.reader().generation():
@@ -291,6 +313,48 @@ class IndexReader:
             f"The search index at {self._link} cannot be opened. Run: halonotes index --rebuild"
         )
 
+    def _warmed(self, ident: tuple[str, int]) -> bool:
+        """Whether the tables of generation ``ident`` are built; if not, start building them
+        on a thread of their own (once)."""
+        with self._lock:
+            if ident in self._warmed_idents:
+                return True
+            if ident in self._warming:
+                return False
+            self._warming.add(ident)
+        threading.Thread(target=self._warm, args=(ident,), name="index-warm", daemon=True).start()
+        return False
+
+    def _warm(self, ident: tuple[str, int]) -> None:
+        """Read a new generation off the request threads: its tables, then what the pages ask
+        first (so facet counts, the ticket column and term scores are built too)."""
+        try:
+            self._rehearse()
+        except Exception:  # the requests read it themselves then; say what failed
+            log.exception("Could not warm index generation %s of %s", ident[1], ident[0])
+        finally:
+            searcher = getattr(self._local, "searcher", None)
+            idents = {ident}
+            if searcher is not None:
+                idents.add((self._local.target, searcher.reader().generation()))
+                self._retire(searcher)
+            with self._lock:
+                self._warming.discard(ident)
+                self._warmed_idents = idents
+
+    def _rehearse(self) -> None:
+        """Calls like the site's first pages make, on this thread's (the latest) generation."""
+        self.versions()
+        self.facet_values()
+        newest = self.newest(limit=20)
+        self.search(SearchRequest())
+        for hit in newest[:3]:
+            word = next((w for w in hit.title.split() if len(w) > 3 and w.isalpha()), None)
+            if word:
+                self.search(SearchRequest(q=word, version=hit.version))
+            if hit.ticket_id:
+                self.related(self.ticket(hit.ticket_id)[0])
+
     def _track(self, searcher):
         with self._lock:
             self._open_searchers.add(searcher)
@@ -306,14 +370,18 @@ class IndexReader:
         ident = (self._local.target, searcher.reader().generation())
         tables = self._tables.get(ident)
         if tables is None:
-            with self._lock:
+            # Not under self._lock, which every request takes to look for a new generation:
+            # a request answered from the previous one never waits for these to be built.
+            with self._tables_lock:
                 tables = self._tables.get(ident)
                 if tables is None:
                     try:
                         tables = Tables(searcher)
                     except Exception as exc:  # segment files cut short or garbled
                         raise unreadable_index(self._link, exc) from exc
-                    self._tables = {ident: tables}
+                with self._lock:  # this generation's, and the one before for the requests
+                    # still answered from it while this one was read
+                    self._tables = dict(list(self._tables.items())[-1:]) | {ident: tables}
         return searcher, tables, ident
 
     @property

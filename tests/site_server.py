@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -33,14 +34,22 @@ class ServedSite:
 
 
 @contextmanager
-def running_server(data_dir: Path, port: int, *options: str) -> Iterator[ServedSite]:
-    """Run ``halonotes serve`` on ``port`` (with more command-line ``options``) until the block
-    ends, then stop it with SIGTERM."""
+def running_server(
+    data_dir: Path, port: int, *options: str, env: dict[str, str] | None = None
+) -> Iterator[ServedSite]:
+    """Run ``halonotes serve`` on ``port`` (with more command-line ``options`` and environment
+    variables ``env``) until the block ends, then stop it with SIGTERM."""
     halonotes = Path(sys.executable).with_name("halonotes")
     command = [str(halonotes), "serve", "--port", str(port), "--data", str(data_dir), *options]
     site = ServedSite(f"http://127.0.0.1:{port}/")
     with tempfile.TemporaryFile("w+") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True)
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
         site.pid = process.pid
         try:
             deadline = time.monotonic() + 20

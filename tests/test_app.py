@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 from site_data import EP19, write_archive
 
@@ -72,6 +73,26 @@ def test_a_rebuilt_or_updated_index_is_served_without_a_restart(tmp_path):
     rebuild_index(tmp_path)
     assert client.get("/ticket/900555").status_code == 404
     assert Store(tmp_path).features()
+
+
+def test_a_new_generation_is_warmed_before_requests_move_to_it(tmp_path):
+    """As under halonotes serve: the first request after a commit is answered from the
+    generation already read, while another thread reads the new one; the requests after
+    that see the new feature."""
+    store = write_archive(tmp_path)
+    config = {"DATA_DIR": str(tmp_path), "TESTING": True, "WARM_IN_BACKGROUND": True}
+    client = create_app({**config, "PAGE_CACHE_BYTES": 0}).test_client()
+    assert client.get("/ticket/900555").status_code == 404
+    added = Feature(title="Kanban board for projects", url=EP19, episode=19, ticket_id="900555")
+    store.merge([], [*(f for f in store.features() if f.episode == 19), added])
+    update_index(tmp_path)
+
+    assert client.get("/ticket/900555").status_code == 404
+    deadline = time.monotonic() + 20
+    while (answer := client.get("/ticket/900555")).status_code == 404:
+        assert time.monotonic() < deadline, "requests never moved to the new generation"
+        time.sleep(0.05)
+    assert "Kanban board for projects" in answer.get_data(as_text=True)
 
 
 def test_a_request_answers_from_one_snapshot_while_the_index_changes(tmp_path):

@@ -13,7 +13,9 @@ from werkzeug.exceptions import HTTPException
 
 from crawler.store import default_data_dir
 from index import IndexMissingError, IndexReader, QueryError
+from webapp.delivery import register_delivery
 from webapp.pagecache import register_page_cache
+from webapp.urls import register_origin
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +54,9 @@ class ReaderCache:
     updated index is served from the next request on, without a restart.
     """
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, *, warm_in_background: bool = False):
         self.data_dir = data_dir
+        self.warm_in_background = warm_in_background
         self._lock = threading.Lock()
         self._reader: IndexReader | None = None
 
@@ -61,7 +64,9 @@ class ReaderCache:
         """Return the reader; raise IndexMissingError when there is no index yet."""
         with self._lock:
             if self._reader is None:
-                self._reader = IndexReader(self.data_dir)
+                self._reader = IndexReader(
+                    self.data_dir, warm_in_background=self.warm_in_background
+                )
             return self._reader
 
     def pin(self) -> None:
@@ -151,18 +156,25 @@ def create_app(test_config: dict | None = None) -> Flask:
         SITE_NAME="halonotes",
         JSON_SORT_KEYS=False,
         PAGE_CACHE_BYTES=32 * 1024 * 1024,  # per worker process; 0 turns the cache off
+        # A new index generation is read on a thread of its own before requests move to it
+        # (halonotes serve); off, the next request after a commit reads it.
+        WARM_IN_BACKGROUND=False,
     )
     app.config.from_pyfile("halonotes.cfg", silent=True)
     app.config.from_prefixed_env("HALONOTES")  # never DATA_DIR: default_data_dir refuses it
     if test_config:
         app.config.from_mapping(test_config)
 
-    readers = app.extensions["halonotes_reader"] = ReaderCache(Path(app.config["DATA_DIR"]))
+    register_origin(app)
+    readers = app.extensions["halonotes_reader"] = ReaderCache(
+        Path(app.config["DATA_DIR"]), warm_in_background=app.config["WARM_IN_BACKGROUND"]
+    )
     app.before_request(readers.pin)
     app.teardown_request(lambda _error: readers.unpin())
     app.after_request(add_security_headers)
     register_error_handlers(app)
     register_page_cache(app, generation=lambda: current_reader().generation)
+    register_delivery(app)
     register_blueprints(app)
     from webapp.workbench import register_workbench
 

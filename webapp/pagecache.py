@@ -1,4 +1,5 @@
-"""A per-process cache of finished GET responses, keyed by the index generation and the URL.
+"""A per-process cache of finished GET responses, keyed by the index generation, the URL and
+the encodings the client accepts.
 
 Every page, feed and API answer is a function of the URL and the index it reads, so an answer
 built once can be sent again until the index changes: a new generation gives new keys and the
@@ -69,6 +70,8 @@ def _cache_key(generation: Callable[[], int]) -> tuple | None:
         environ.get("SCRIPT_NAME", ""),
         environ.get("PATH_INFO", ""),
         environ.get("QUERY_STRING", ""),
+        # Bodies are kept compressed as the client asked (webapp/delivery.py).
+        environ.get("HTTP_ACCEPT_ENCODING", ""),
     )
 
 

@@ -1,4 +1,12 @@
-"""``halonotes serve``: the site under gunicorn, a production WSGI server."""
+"""``halonotes serve``: the site under gunicorn's asyncio (``asgi``) workers.
+
+Each worker process reads requests and writes responses on its event loop and hands a request
+to the Flask app, on a small thread pool (a2wsgi's WSGI-to-ASGI adapter), only once its
+headers have arrived: a client that sends them a byte at a time, or reads the answer slowly,
+holds a socket on the event loop, never an app thread. Each worker listens on its own
+socket (SO_REUSEPORT) and the kernel spreads new connections over them: on one shared socket
+the worker awake first took whole bursts of connections opened together.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +20,15 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from index import IndexMissingError, IndexReader
+from webapp.urls import SettingError
 
 
 class SiteServer(BaseApplication):
     """Gunicorn running the halonotes app with options given in code, not on its command line."""
 
-    def __init__(self, *, data_dir: Path, options: dict):
-        self.data_dir = data_dir
+    def __init__(self, *, app_config: dict, threads: int, options: dict):
+        self.app_config = app_config
+        self.threads = threads
         self.options = options
         super().__init__()
 
@@ -28,12 +38,15 @@ class SiteServer(BaseApplication):
             self.cfg.set(name, value)
 
     def load(self):
-        """Build the app in each worker, open the index and set the start-up heap aside."""
+        """Build the app in each worker, open the index, set the start-up heap aside, and wrap
+        the app for the asyncio worker."""
+        from a2wsgi import WSGIMiddleware
+
         from webapp.app import create_app
 
-        app = create_app({"DATA_DIR": str(self.data_dir)})
+        app = create_app(self.app_config)
         warm_up(app)
-        return app
+        return WSGIMiddleware(app, workers=self.threads)
 
 
 def warm_up(app) -> None:
@@ -49,6 +62,22 @@ def warm_up(app) -> None:
         return  # the site answers 503 until an index exists; nothing to set aside yet
     gc.collect()
     gc.freeze()
+
+
+def bound_hosts(host: str) -> list[str]:
+    """The Host names a server listening on ``host`` answers to when no URL setting says.
+
+    A wildcard address answers under any name, so it needs BASE_URL or ALLOWED_HOSTS.
+    """
+    if host in ("0.0.0.0", "::", ""):
+        raise SettingError(
+            f"--host {host or ''!r} answers under any name: set HALONOTES_BASE_URL "
+            "(e.g. https://notes.example/) or HALONOTES_ALLOWED_HOSTS (e.g. notes.example)."
+        )
+    names = [f"[{host}]" if ":" in host else host]
+    if host in ("127.0.0.1", "::1"):
+        names.append("localhost")
+    return names
 
 
 def check_port(host: str, port: int) -> None:
@@ -84,7 +113,14 @@ def check_port(host: str, port: int) -> None:
     default=2,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Threads per worker, so a slow client does not hold a whole worker.",
+    help="App threads per worker (connections are read and written on its event loop).",
+)
+@click.option(
+    "--access-log",
+    "access_log",
+    metavar="FILE|-",
+    default=None,
+    help="Write one line per request to FILE, or to standard output with '-'.",
 )
 @click.option(
     "--data",
@@ -93,11 +129,26 @@ def check_port(host: str, port: int) -> None:
     default=None,
     help="Data folder holding the index (default: $HALONOTES_DATA or data).",
 )
-def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Path | None) -> None:
+def serve_command(
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    access_log: str | None,
+    data_dir: Path | None,
+) -> None:
     """Serve the site from the search index under gunicorn."""
     from webapp.app import create_app
 
-    app = create_app({"DATA_DIR": str(data_dir)} if data_dir else None)
+    app_config = {"DATA_DIR": str(data_dir)} if data_dir else {}
+    app_config["WARM_IN_BACKGROUND"] = True
+    try:
+        app = create_app(app_config)
+        if not app.config.get("BASE_URL") and not app.config.get("ALLOWED_HOSTS"):
+            app_config["ALLOWED_HOSTS"] = bound_hosts(host)
+    except SettingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    app_config["DATA_DIR"] = app.config["DATA_DIR"]
     data_dir = Path(app.config["DATA_DIR"])
     try:
         IndexReader(data_dir)
@@ -113,12 +164,19 @@ def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Pa
     options = {
         "bind": f"{shown_host}:{port}",
         "workers": workers,
-        "threads": threads,
-        "worker_class": "webapp.worker.BalancedThreadWorker",
-        "accesslog": None,
+        "worker_class": "asgi",
+        "reuse_port": True,  # a listening socket per worker: the kernel spreads connections
+        "asgi_lifespan": "off",  # a WSGI app has no start-up or shut-down events
+        # uvloop's event loop: with asyncio's own, each request cost the workers about 1.3 ms
+        # more CPU than the gthread workers did (bench/load.py, search phase), with uvloop 0.4.
+        "asgi_loop": "uvloop",
+        "accesslog": access_log,
+        # gunicorn's default control socket is one path per user: a second server on the
+        # machine would share it, and stopping either deletes it. halonotes uses none.
+        "control_socket_disable": True,
         "errorlog": "-",
         "loglevel": "warning",
         "timeout": 30,
         "graceful_timeout": 5,
     }
-    SiteServer(data_dir=data_dir, options=options).run()
+    SiteServer(app_config=app_config, threads=threads, options=options).run()
