@@ -352,3 +352,9 @@ def test_csv_text_quotes_and_neutralises():
         ["'" + HOSTILE_FORMULA, "2.212"],
         ['a "b", c', ""],
     ]
+
+
+def test_chapters_of_no_features_say_so_in_words():
+    with pytest.raises(ChaptersError, match="there are no features") as none:
+        chapters_json([], ticket_url=lambda hit: None)
+    assert "0" not in str(none.value)

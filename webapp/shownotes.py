@@ -340,6 +340,15 @@ def check_chapters(hits: Sequence[Hit]) -> ChapterCheck:
     return ChapterCheck(youtube_error, podcast_error, notes)
 
 
+def _no_timestamps(count: int) -> str:
+    """Why no chapters can be made from ``count`` features none of which is timed."""
+    if count == 0:
+        return "Chapters need features with timestamps; there are no features."
+    if count == 1:
+        return "Chapters need features with timestamps; the one feature has none."
+    return f"Chapters need features with timestamps; none of these {count} has one."
+
+
 def chapters_json(
     hits: Sequence[Hit], *, ticket_url: Callable[[Hit], str | None], title: str | None = None
 ) -> dict:
@@ -349,9 +358,7 @@ def chapters_json(
     """
     timed = _timed(hits)
     if not timed:
-        raise ChaptersError(
-            f"Chapters need features with timestamps; none of these {len(hits)} has one."
-        )
+        raise ChaptersError(_no_timestamps(len(hits)))
     chapters: list[dict] = []
     if timed[0].seconds > 0:
         chapters.append({"startTime": 0, "title": INTRO_TITLE})
