@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import quote_plus, urlsplit
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from markupsafe import Markup, escape
 
 from crawler.safe_text import safe_text
@@ -58,21 +58,39 @@ def current_picks() -> list[str]:
     return list(picks)
 
 
+# The blueprints of the site's pages: a link from one to another keeps the draft list
+# (``pick``) of the page it is on, so navigating never drops a draft.
+_PAGE_BLUEPRINTS = frozenset(
+    {"search", "tickets", "versions", "episodes", "coverage", "status", "stats"}
+)
+
+
+def _keep_picks(endpoint: str | None, values: dict) -> None:
+    """``url_defaults``: links to the site's pages carry this request's ``pick``."""
+    if "pick" in values or (endpoint or "").partition(".")[0] not in _PAGE_BLUEPRINTS:
+        return
+    picks = request.args.get("pick") if has_request_context() else None
+    if picks:
+        values["pick"] = picks
+
+
 @lru_cache(maxsize=8192)
-def _built_url(_root: str, _host: str, _endpoint: str, values: tuple) -> str:
+def _built_url(_root: str, _host: str, _picks: str, _endpoint: str, values: tuple) -> str:
     return url_for(_endpoint, **dict(values))
 
 
 def link(_endpoint: str, **values: object) -> str:
     """``url_for`` remembered per process: a page of cards builds the same links over and over.
 
-    A built URL depends only on the endpoint, the values, the script root and, for external
-    links, the host, so those make the key.
+    A built URL depends only on the endpoint, the values, the script root, the draft list the
+    page carries (``_keep_picks``) and, for external links, the host, so those make the key.
     """
     current = request._get_current_object()  # one context lookup, not one per attribute
     host = current.host_url if values.get("_external") else ""
+    picks = current.args.get("pick", "")  # _keep_picks adds it to page links
     try:
-        return _built_url(current.script_root, host, _endpoint, tuple(sorted(values.items())))
+        key = tuple(sorted(values.items()))
+        return _built_url(current.script_root, host, picks, _endpoint, key)
     except TypeError:  # an unhashable value: build it directly
         return url_for(_endpoint, **values)
 
@@ -117,7 +135,8 @@ def _page_args(endpoint: str | None) -> tuple[str, dict[str, str]]:
 def _url(endpoint: str, args: dict[str, str]) -> str:
     """The URL of ``endpoint``: arguments its route names go in the path, the rest in the query."""
     in_path = current_app.extensions["halonotes_route_arguments"].get(endpoint, ())
-    path = link(endpoint, **{name: args.pop(name) for name in in_path if name in args})
+    # pick=None: the query below says whether the draft list goes on (see _keep_picks).
+    path = link(endpoint, pick=None, **{name: args.pop(name) for name in in_path if name in args})
     query = _query(args)
     return f"{path}?{query}" if query else path
 
@@ -336,6 +355,7 @@ def register_template_helpers(app: Flask) -> None:
             rule.arguments
         )
     app.extensions["halonotes_route_arguments"] = route_arguments
+    app.url_defaults(_keep_picks)
     app.jinja_env.globals.update(
         url_for=link,
         url_with=url_with,

@@ -1,0 +1,67 @@
+"""A draft list (``pick=``) survives navigation: every link to a page of the site, and the
+header's search box, carry it; pages reached without one carry none."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from site_data import write_archive
+
+from webapp.app import create_app
+
+PICKS = "2.216:900104:1:02:10,2.212:900102:7:45"
+PAGE_PREFIXES = ("/episode", "/upgrade", "/coverage", "/stats", "/status", "/ticket/", "/version/")
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.hidden_picks: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "a" and attributes.get("href", "").startswith("/"):
+            self.hrefs.append(attributes["href"])
+        if tag == "input" and attributes.get("name") == "pick":
+            self.hidden_picks.append(attributes.get("value") or "")
+
+
+def links_of(html: str) -> Links:
+    parser = Links()
+    parser.feed(html)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("data")
+    write_archive(data_dir)
+    return create_app({"DATA_DIR": str(data_dir), "TESTING": True}).test_client()
+
+
+def page_links(hrefs: list[str]) -> list[str]:
+    pages = [h for h in hrefs if urlsplit(h).path == "/" or h.startswith(PAGE_PREFIXES)]
+    # The page's own exports and feeds (".json", ".md", "/feed.atom") are not pages.
+    return [h for h in pages if "." not in urlsplit(h).path.rsplit("/", 1)[-1]]
+
+
+@pytest.mark.parametrize("path", ["/?q=portal", "/episodes", "/ticket/900104", "/status"])
+def test_every_link_to_a_page_keeps_the_draft(client, path):
+    separator = "&" if "?" in path else "?"
+    found = links_of(client.get(f"{path}{separator}pick={PICKS}").get_data(as_text=True))
+    links = page_links(found.hrefs)
+    assert links, path
+    for href in links:
+        assert parse_qs(urlsplit(href).query).get("pick") == [PICKS], href
+    assert PICKS in found.hidden_picks  # the header's search box
+    assert f"/draft?pick={PICKS}" in found.hrefs  # the nav shows the draft list exists
+
+
+def test_pages_without_a_draft_link_without_one(client):
+    client.get(f"/episodes?pick={PICKS}")  # built links are remembered: none may leak
+    found = links_of(client.get("/episodes").get_data(as_text=True))
+    assert all("pick=" not in href for href in found.hrefs)
+    assert found.hidden_picks == []
