@@ -204,3 +204,17 @@ def test_serve_on_a_taken_port_names_the_fix(tmp_path):
     assert result.exit_code == 1
     assert f"Port {port} on 127.0.0.1 is already in use" in result.output
     assert "--port" in result.output
+
+
+def test_a_taken_port_gives_the_next_free_one_when_asked():
+    from webapp.serve import next_free_port
+
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        chosen = next_free_port("127.0.0.1", port)
+        assert chosen != port
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", chosen))  # free indeed
+    assert next_free_port("127.0.0.1", port) == port  # once freed, the asked-for one

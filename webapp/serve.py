@@ -98,9 +98,26 @@ def check_port(host: str, port: int) -> None:
             ) from exc
 
 
+def next_free_port(host: str, port: int, tries: int = 20) -> int:
+    """The first of ``tries`` ports from ``port`` up that can be bound (else ``port``)."""
+    for candidate in range(port, min(port + tries, 65536)):
+        try:
+            check_port(host, candidate)
+        except click.ClickException:
+            continue
+        return candidate
+    return port
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--next-free-port",
+    "find_free",
+    is_flag=True,
+    help="When --port is taken, serve on the next free port above it (`make run` does).",
+)
 @click.option(
     "--workers",
     default=lambda: 2 * (os.cpu_count() or 1),
@@ -132,6 +149,7 @@ def check_port(host: str, port: int) -> None:
 def serve_command(
     host: str,
     port: int,
+    find_free: bool,
     workers: int,
     threads: int,
     access_log: str | None,
@@ -154,6 +172,8 @@ def serve_command(
         IndexReader(data_dir)
     except IndexMissingError as exc:
         raise click.ClickException(str(exc)) from exc
+    if find_free:
+        port = next_free_port(host, port)
     check_port(host, port)
 
     shown_host = f"[{host}]" if ":" in host else host
