@@ -97,105 +97,132 @@ def read_body(
     ``ends_cut`` says the capture stops short inside this body, so a last line that stops
     mid-sentence marks its feature as cut off.
     """
-    reading = BodyReading()
-    current: FeatureDraft | None = None
-    section_version: str | None = None
-    highlighted = any(is_watch_line(b) or b.kind == VIDEO for b in blocks)
-    rich_only = any(b.rich for b in blocks)
-    last_block = next((b for b in reversed(blocks) if b.text), None) if ends_cut else None
-    titles_next = titles_of_id_lines(blocks)
-    title_above: str | None = None  # the line above an ID line that has no title of its own
-    for index, block in enumerate(blocks):
+    return _BodyReader(blocks, default_version, ends_cut).read()
+
+
+class _BodyReader:
+    """One walk through a post body: where it is (the feature being read, the version of the
+    section, highlights or not) and what it has found."""
+
+    def __init__(self, blocks, default_version: str | None, ends_cut: bool):
+        self.blocks = blocks
+        self.default_version = default_version
+        self.reading = BodyReading()
+        self.current: FeatureDraft | None = None
+        self.section_version: str | None = None
+        self.highlighted = any(is_watch_line(b) or b.kind == VIDEO for b in blocks)
+        self.rich_only = any(b.rich for b in blocks)
+        self.last_block = next((b for b in reversed(blocks) if b.text), None) if ends_cut else None
+        self.titles_next = titles_of_id_lines(blocks)
+        self.title_above: str | None = None  # the line above an ID line without a title
+
+    def read(self) -> BodyReading:
+        for index, block in enumerate(self.blocks):
+            above, self.title_above = self.title_above, None
+            if self._ends_body(block):
+                break
+            if not self._structure(block):
+                self._text(index, block, above)
+        return self.reading
+
+    def _ends_body(self, block: Block) -> bool:
+        """The cards of other posts, or the share row that closes the article (an author bio
+        may follow it)."""
+        found = self.reading.features or self.reading.notes
+        return is_more_posts_heading(block.text) or (bool(found) and is_share_line(block.text))
+
+    def _structure(self, block: Block) -> bool:
+        """Read a block that shapes the body (video, section and version headings, chrome)."""
         text = block.text
-        above, title_above = title_above, None
-        if is_more_posts_heading(text):
-            break  # the cards of other posts below the article
-        if is_share_line(text):
-            if reading.features or reading.notes:
-                break  # the share row that closes the article; an author bio may follow
-            continue
         if block.kind == VIDEO or is_watch_line(block):
-            current, highlighted = None, False  # what follows the video is the full list
-            continue
-        if is_empty_list(text) or is_read_post(text):
-            continue
-        section = section_heading(text)
-        if section:
-            current, section_version = None, None
-            highlighted = section == HIGHLIGHTS
-            continue
-        heading_version = version_heading(text)
-        if heading_version:
-            current, section_version = None, heading_version
-            continue
-        line = ticket_line(text) if is_feature_line(block) else None
-        if line is None and rich_only and not block.rich:
-            continue  # outside the post's rich text: an author bio, a banner, a footer
-        if line is None and index in titles_next:
-            current, title_above = None, text
-            continue
-        if line:
-            rest = line.rest
-            if block is last_block and _PARTIAL_TIMESTAMP.fullmatch(rest):
-                rest = ""  # a timestamp the capture cut off is no description
-            title = line.title
-            if not line.titled and above is not None:
-                title = above
-            current = FeatureDraft(
-                title=title,
-                ticket_id=line.ticket_id,
-                version=line.version or section_version or default_version,
-                timestamp=line.timestamp,
-                highlighted=highlighted,
-                order=len(reading.features),
-                summary=[rest] if rest else [],
-                glued=bool(rest),
-            )
-            reading.features.append(current)
-        elif current is not None and (block.kind == BULLET or _CONTINUATION.match(text)):
+            self.current, self.highlighted = None, False  # then comes the full list
+        elif is_share_line(text) or is_empty_list(text) or is_read_post(text):
+            pass
+        elif section := section_heading(text):
+            self.current, self.section_version = None, None
+            self.highlighted = section == HIGHLIGHTS
+        elif heading_version := version_heading(text):
+            self.current, self.section_version = None, heading_version
+        else:
+            return False
+        return True
+
+    def _text(self, index: int, block: Block, above: str | None) -> None:
+        line = ticket_line(block.text) if is_feature_line(block) else None
+        if line is None and self.rich_only and not block.rich:
+            return  # outside the post's rich text: an author bio, a banner, a footer
+        if line is None and index in self.titles_next:
+            self.current, self.title_above = None, block.text
+            return
+        if line is not None:
+            self._start_feature(line, block, above)
+        else:
+            self._paragraph(block)
+        current = self.current
+        if block is self.last_block and current is not None and not _CLOSED.search(block.text):
+            current.cut_off = line is not None or block.kind != BULLET  # bullets end bare
+
+    def _start_feature(self, line, block: Block, above: str | None) -> None:
+        rest = line.rest
+        if block is self.last_block and _PARTIAL_TIMESTAMP.fullmatch(rest):
+            rest = ""  # a timestamp the capture cut off is no description
+        self.current = self._new_draft(
+            title=line.title if line.titled or above is None else above,
+            ticket_id=line.ticket_id,
+            version=line.version,
+            timestamp=line.timestamp,
+            summary=rest,
+        )
+        self.current.glued = bool(rest)
+
+    def _paragraph(self, block: Block) -> None:
+        text, current = block.text, self.current
+        if current is not None and (block.kind == BULLET or _CONTINUATION.match(text)):
             # A bullet, or a labelled paragraph ("Why it matters: …"), goes on with the feature.
             (current.bullets if block.kind == BULLET else current.summary).append(text)
-        elif (
-            current is not None
-            and current.ticket_id is not None
-            and block.kind != HEADING
-            and not current.glued
-            and not current.bullets
-        ):
+        elif current is not None and _takes_summary(current, block):
             current.summary.append(text)
-        elif block.kind == HEADING or is_label(text):
-            # A topic heading (in a text capture, a short line without a full stop): a note.
-            current = None
-            reading.notes.append(text)
-            continue
-        elif block.kind == BULLET or is_call_to_action(text) or is_chapter_line(text):
-            # A bullet under no feature, a pointer to another site or a chapter line: notes.
-            # A paragraph after a feature's bullets, or after a description that came on its
-            # title line, is not that feature's either.
-            current = None
-            reading.notes.append(text)
+        elif block.kind in (HEADING, BULLET) or is_label(text) or _points_away(text):
+            # A topic heading (in a text capture, a short line without a full stop), a bullet
+            # under no feature, a pointer to another site or a chapter line: notes. A paragraph
+            # after a feature's bullets, or after a description glued on its title line, is
+            # not that feature's either.
+            self.current = None
+            self.reading.notes.append(text)
             if block.kind == BULLET:
-                reading.stray_bullets.append(text)
-            continue
+                self.reading.stray_bullets.append(text)
         else:
             # A description whose title line is missing: a feature of its own, without an ID.
             title, rest = paragraph_title(text)
-            current = FeatureDraft(
-                title=title,
-                ticket_id=None,
-                version=section_version or default_version,
-                timestamp=None,
-                highlighted=highlighted,
-                order=len(reading.features),
-                summary=[rest] if rest else [],
-            )
-            reading.features.append(current)
-            if block is last_block and not _CLOSED.search(text):
-                current.cut_off = True
-            continue
-        if block is last_block and current is not None and not _CLOSED.search(text):
-            current.cut_off = bool(line) or block.kind != BULLET  # bullets end unpunctuated
-    return reading
+            self.current = self._new_draft(title=title, ticket_id=None, summary=rest)
+
+    def _new_draft(self, *, title, ticket_id, summary, version=None, timestamp=None):
+        draft = FeatureDraft(
+            title=title,
+            ticket_id=ticket_id,
+            version=version or self.section_version or self.default_version,
+            timestamp=timestamp,
+            highlighted=self.highlighted,
+            order=len(self.reading.features),
+            summary=[summary] if summary else [],
+        )
+        self.reading.features.append(draft)
+        return draft
+
+
+def _takes_summary(draft: FeatureDraft, block: Block) -> bool:
+    """True when a paragraph goes on a titled feature's description: nothing came between."""
+    return (
+        draft.ticket_id is not None
+        and block.kind != HEADING
+        and not draft.glued
+        and not draft.bullets
+    )
+
+
+def _points_away(text: str) -> bool:
+    """A pointer to another site or a chapter line of the video: notes, never features."""
+    return is_call_to_action(text) or is_chapter_line(text)
 
 
 def _merge_into(primary: FeatureDraft, other: FeatureDraft) -> None:
