@@ -86,58 +86,81 @@ def is_chrome(text: str) -> bool:
 
 def read_header(blocks: tuple[Block, ...]) -> tuple[Header, tuple[Block, ...]]:
     """Read a post's header; return it with the post's body blocks."""
-    title = date = author = None
-    intro: list[str] = []
-    teaser: list[str] = []
-    expect_author = False
-    has_body = any(starts_body(block) for block in blocks)
+    lines = _HeaderLines(has_body=any(starts_body(block) for block in blocks))
     titles = titles_of_id_lines(blocks)  # a title above an ID-only line starts the body
-    index = 0
-    for index, block in enumerate(blocks):  # noqa: B007 - the loop's end is the body's start
-        text = block.text
-        if starts_body(block) or index in titles:
+    end = len(blocks)
+    for index, block in enumerate(blocks):
+        if starts_body(block) or index in titles or not lines.read(block):
+            end = index
             break
-        marker = episode_marker(block)
-        if marker and marker[0] == TITLE:
-            title = title or text
-        elif expect_author and is_name(text):
-            author = author or text
-        elif date_of(text):
-            date = date or date_of(text)
-        elif is_byline_word(text):
-            expect_author = True
-            continue
-        elif author_of(text) and not intro:
-            author = author or author_of(text)
-        elif is_read_post(text):
-            # A post card: the text above "Read post" is the card's teaser, not the intro.
-            teaser.extend(intro)
-            intro = []
-        elif is_chrome(text):
-            pass
-        elif not intro and (block.kind == HEADING or is_label(text)):
-            pass  # a category label or a subtitle above the intro
-        elif intro and (block.kind == HEADING or is_label(text) or not has_body):
-            break  # a heading ends the intro; without a body marker it is one paragraph
-        else:
-            intro.append(text)
-        expect_author = False
-    else:
-        index = len(blocks)
-    video_url, watch_title = _video(blocks, header_end=index)
-    intro_text = " ".join(intro + teaser)
+    video_url, watch_title = _video(blocks, header_end=end)
+    intro_text = " ".join(lines.intro + lines.teaser)
     header = Header(
-        title=title or watch_title,
-        date=date,
-        author=author,
+        title=lines.title or watch_title,
+        date=lines.date,
+        author=lines.author,
         video_url=video_url,
-        intro=tuple(intro),
-        teaser=tuple(teaser),
-        versions=tuple(find_versions(" ".join(filter(None, [title, intro_text])))),
+        intro=tuple(lines.intro),
+        teaser=tuple(lines.teaser),
+        versions=tuple(find_versions(" ".join(filter(None, [lines.title, intro_text])))),
         hosts=hosts_of(intro_text),
         has_video=any(b.kind == VIDEO or is_watch_line(b) for b in blocks),
     )
-    return header, blocks[index:]
+    return header, blocks[end:]
+
+
+class _HeaderLines:
+    """What the lines of a header have said so far: title, byline, date, intro, teaser."""
+
+    def __init__(self, *, has_body: bool):
+        self.has_body = has_body  # without a body marker, the intro is one paragraph
+        self.title: str | None = None
+        self.date: str | None = None
+        self.author: str | None = None
+        self.intro: list[str] = []
+        self.teaser: list[str] = []
+        self.expect_author = False  # the line before was a lone "By"
+
+    def read(self, block: Block) -> bool:
+        """Take one header line; False when the block is no longer the header's."""
+        expecting, self.expect_author = self.expect_author, False
+        return self._byline(block, expecting) or self._intro_line(block)
+
+    def _byline(self, block: Block, expecting_author: bool) -> bool:
+        """Take a title, author or date line."""
+        text = block.text
+        marker = episode_marker(block)
+        if marker and marker[0] == TITLE:
+            self.title = self.title or text
+        elif expecting_author and is_name(text):
+            self.author = self.author or text
+        elif date_of(text):
+            self.date = self.date or date_of(text)
+        elif is_byline_word(text):
+            self.expect_author = True
+        elif author_of(text) and not self.intro:
+            self.author = self.author or author_of(text)
+        else:
+            return False
+        return True
+
+    def _intro_line(self, block: Block) -> bool:
+        """Take an intro paragraph or page chrome; False at a heading after the intro."""
+        text = block.text
+        if is_read_post(text):
+            # A post card: the text above "Read post" is the card's teaser, not the intro.
+            self.teaser.extend(self.intro)
+            self.intro = []
+        elif is_chrome(text):
+            pass
+        elif not self.intro:
+            if not (block.kind == HEADING or is_label(text)):  # a category label, a subtitle
+                self.intro.append(text)
+        elif block.kind == HEADING or is_label(text) or not self.has_body:
+            return False  # a heading ends the intro
+        else:
+            self.intro.append(text)
+        return True
 
 
 def _web_link(href: str) -> bool:
