@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/halonotes crawl --sample --data $(DATA)
 	$(BIN)/halonotes index --data $(DATA)
-	$(BIN)/halonotes serve --data $(DATA) --port $(or $(PORT),8000) $(if $(PORT),,--next-free-port)
+	$(BIN)/halonotes serve --data $(DATA) $(if $(PORT),--port $(PORT),--port 8000 --next-free-port)
 
 # The browser tests drive Debian's Chromium: install it when missing (root), else say how.
 $(CHROMIUM):
