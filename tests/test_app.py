@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from site_data import EP19, write_archive
 
 from crawler.records import Feature
@@ -136,3 +137,14 @@ def test_settings_come_from_instance_halonotes_cfg_in_the_working_directory(tmp_
     client = create_app().test_client()
     assert client.get("/").status_code == 200  # the archive the file names
     assert "Release notes, staging" in client.get("/feed.atom").get_data(as_text=True)
+
+
+def test_a_template_global_registered_after_a_template_loaded_is_refused(tmp_path):
+    # Each template copies the globals when it loads: a later one would be missing from it.
+    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True})
+    app.jinja_env.get_template("_card.html")
+    with pytest.raises(RuntimeError, match="before any template loads"):
+        app.jinja_env.globals["late"] = "too late"
+    with pytest.raises(RuntimeError, match="before any template loads"):
+        app.jinja_env.globals.update(late="too late")
+    assert "late" not in app.jinja_env.globals

@@ -32,17 +32,55 @@ SECURITY_HEADERS = {
 }
 
 
+class TemplateGlobals(dict):
+    """The environment's globals, closed to new names once the first template has loaded."""
+
+    sealed = False
+
+    def _check_open(self) -> None:
+        if self.sealed:
+            raise RuntimeError(
+                "template globals are registered in create_app, before any template loads: "
+                "a template loaded earlier would not see this one"
+            )
+
+    def __setitem__(self, name, value) -> None:
+        self._check_open()
+        super().__setitem__(name, value)
+
+    def __delitem__(self, name) -> None:
+        self._check_open()
+        super().__delitem__(name)
+
+    def update(self, *args, **kwargs) -> None:
+        self._check_open()
+        super().update(*args, **kwargs)
+
+    def setdefault(self, name, default=None):
+        self._check_open()
+        return super().setdefault(name, default)
+
+    def pop(self, name, *default):
+        self._check_open()
+        return super().pop(name, *default)
+
+
 class SiteEnvironment(Environment):
     """Flask's Jinja environment, giving each template its globals as one plain dict.
 
     Jinja layers a template's own globals over the environment's in a ChainMap, and every
     render and every ``{% from ... import %}`` walks that map key by key in Python: about 3 %
-    of a search page. The site registers all its globals in ``create_app``, before any template
-    is loaded, so a dict copied when a template loads holds the same names.
+    of a search page. A dict copied when a template loads holds the same names only if every
+    global was registered before, so the globals refuse new names from then on.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.globals = TemplateGlobals(self.globals)
 
     def make_globals(self, d):
         """The globals of a template: the environment's, with the template's own over them."""
+        self.globals.sealed = True
         return {**self.globals, **(d or {})}
 
 

@@ -1,4 +1,8 @@
-"""Page fragments that depend only on their arguments, rendered once per worker and kept.
+"""HTML joined outside templates, and page fragments rendered once per worker and kept.
+
+Cards and facet links are joined in Python for speed; ``Fragment`` is the one way they are
+built, and it escapes every text it is given, so no forgotten ``escape()`` can slip crawled
+text into a page.
 
 A result card's heading (title, ticket, version, episode and video links) and its tags are the
 same in every search that shows the feature, and the version pickers of the search form are
@@ -10,12 +14,14 @@ arguments must be hashable and hold everything the macro reads.
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
 from flask import Flask, request
+from markupsafe import Markup, escape
 
+from crawler.safe_text import safe_text
 from index import Hit
 
 KEPT_FRAGMENTS = 8192  # fragments a worker keeps (about 1 kB each)
@@ -38,19 +44,58 @@ class CardFacts(NamedTuple):
 class Fragment:
     """HTML a template prints as it is: a kept fragment, a card, a facet's links.
 
-    Every value in it went through ``visible_text`` (the templates' ``finalize``, which drops
-    invisible characters) and was escaped when it was built, so it is not a string:
-    ``finalize`` lets it by without scanning a kilobyte of markup again, and no string
-    operation can pass unchecked text off as it.
+    There are three ways to make one, and none lets unescaped text in:
+    ``Fragment.format(template, *values)`` escapes every value (after ``visible_text``, the
+    templates' ``finalize``) unless it is itself a Fragment or Markup; ``Fragment.join`` takes
+    only fragments; ``Fragment(markup)`` takes only Markup, what Jinja renders. ``finalize``
+    lets a Fragment by without scanning a kilobyte of markup again.
     """
 
     __slots__ = ("html",)
 
-    def __init__(self, html: str):
-        self.html = html
+    def __init__(self, markup: Markup):
+        if not isinstance(markup, Markup):
+            raise TypeError("a Fragment holds Markup: build it with Fragment.format(template, …)")
+        self.html = str(markup)
+
+    @classmethod
+    def format(cls, template: str, *values: object) -> Fragment:
+        """``template`` (written in the code, with ``{}`` fields) filled with escaped values."""
+        return cls._holding(template.format(*map(_escaped, values)))
+
+    @classmethod
+    def join(cls, parts: Iterable[Fragment]) -> Fragment:
+        """The fragments one after the other."""
+        htmls = []
+        for part in parts:
+            if not isinstance(part, Fragment):
+                raise TypeError(f"Fragment.join takes fragments, not {type(part).__name__}")
+            htmls.append(part.html)
+        return cls._holding("".join(htmls))
+
+    @classmethod
+    def _holding(cls, html: str) -> Fragment:
+        fragment = object.__new__(cls)
+        fragment.html = html
+        return fragment
 
     def __html__(self) -> str:
         return self.html
+
+
+def visible_text(value: object) -> object:
+    """A template value made safe to show (``safe_text``); Markup stays Markup."""
+    if not isinstance(value, str):
+        return value
+    cleaned = safe_text(value)
+    if cleaned is value or cleaned == value:
+        return value
+    return Markup(cleaned) if isinstance(value, Markup) else cleaned
+
+
+def _escaped(value: object) -> Markup:
+    """``value`` as HTML: text made visible and escaped, fragments and Markup as they are."""
+    return escape(visible_text(value))
 
 
 def card_facts(hit: Hit) -> CardFacts:
@@ -80,7 +125,7 @@ def register_fragments(app: Flask) -> None:
     @lru_cache(maxsize=KEPT_FRAGMENTS)
     def rendered(_script_root: str, template: str, macro: str, args: tuple) -> Fragment:
         macros = app.jinja_env.get_template(template).module
-        return Fragment(str(getattr(macros, macro)(*args)))
+        return Fragment(getattr(macros, macro)(*args))
 
     @app.before_request
     def note_script_root() -> None:

@@ -9,12 +9,10 @@ from functools import lru_cache
 from urllib.parse import quote_plus, urlsplit
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
-from markupsafe import Markup, escape
 
-from crawler.safe_text import safe_text
 from index import FacetCount, Hit, QueryError
 from index.areas import area_label, integration_label
-from webapp.views.fragments import Fragment, register_fragments
+from webapp.views.fragments import Fragment, register_fragments, visible_text
 
 MAX_PICKS = 100
 MAX_KEY_LENGTH = 120
@@ -74,25 +72,33 @@ def _keep_picks(endpoint: str | None, values: dict) -> None:
         values["pick"] = picks
 
 
-@lru_cache(maxsize=8192)
-def _built_url(_root: str, _host: str, _picks: str, _endpoint: str, values: tuple) -> str:
-    return url_for(_endpoint, **dict(values))
+BUILT_URLS_KEPT = 8192  # links each app remembers
 
 
 def link(_endpoint: str, **values: object) -> str:
-    """``url_for`` remembered per process: a page of cards builds the same links over and over.
+    """``url_for`` remembered per app: a page of cards builds the same links over and over.
 
-    A built URL depends only on the endpoint, the values, the script root, the draft list the
-    page carries (``_keep_picks``) and, for external links, the host, so those make the key.
+    A built URL depends only on the app's routes, the endpoint, the values, the script root,
+    the draft list the page carries (``_keep_picks``) and, for external links, the host, so
+    each app keeps its own and the others make the key.
     """
     current = request._get_current_object()  # one context lookup, not one per attribute
     host = current.host_url if values.get("_external") else ""
     picks = current.args.get("pick", "")  # _keep_picks adds it to page links
     try:
         key = tuple(sorted(values.items()))
-        return _built_url(current.script_root, host, picks, _endpoint, key)
+        built = current_app.extensions["halonotes_built_url"]
+        return built(current.script_root, host, picks, _endpoint, key)
     except TypeError:  # an unhashable value: build it directly
         return url_for(_endpoint, **values)
+
+
+def _remembered_url_builder():
+    @lru_cache(maxsize=BUILT_URLS_KEPT)
+    def built_url(_root: str, _host: str, _picks: str, _endpoint: str, values: tuple) -> str:
+        return url_for(_endpoint, **dict(values))
+
+    return built_url
 
 
 def _quoted(text: str) -> str:
@@ -182,17 +188,22 @@ def facet_items(name: str, counts: Iterable[FacetCount], chosen: str | None) -> 
     args.pop("page", None)
     base = _url(endpoint, args)
     joiner = "&" if "?" in base else "?"
-    lead = str(escape(f"{base}{joiner}{_quoted(name)}="))
+    lead = Fragment.format("{}{}{}=", base, joiner, _quoted(name))
     items = []
     for value, count in counts:
         quoted, label = _facet_value_html(str(value), name)
         if value == chosen:
-            clear = escape(url_with(**{name: None, "page": None}))
-            items.append(f'<li class="active"><a href="{clear}">{label} ✕</a>')
+            clear = url_with(**{name: None, "page": None})
+            items.append(Fragment.format(_CHOSEN_FACET_ITEM, clear, label, count))
         else:
-            items.append(f'<li><a href="{lead}{quoted}">{label}</a>')
-        items.append(f' <span class="facet-count">{count}</span></li>\n')
-    return Fragment("".join(items))
+            items.append(Fragment.format(_FACET_ITEM, lead, quoted, label, count))
+    return Fragment.join(items)
+
+
+_FACET_ITEM = '<li><a href="{}{}">{}</a> <span class="facet-count">{}</span></li>\n'
+_CHOSEN_FACET_ITEM = (
+    '<li class="active"><a href="{}">{} ✕</a> <span class="facet-count">{}</span></li>\n'
+)
 
 
 def pick_link() -> Callable[[str], str]:
@@ -332,19 +343,9 @@ def facet_label(value: object, facet: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _facet_value_html(value: str, facet: str) -> tuple[str, str]:
+def _facet_value_html(value: str, facet: str) -> tuple[Fragment, Fragment]:
     """A facet value quoted for its link's query string, and its label, both escaped."""
-    return str(escape(_quote(value))), str(escape(visible_text(facet_label(value, facet))))
-
-
-def visible_text(value: object) -> object:
-    """A template value made safe to show (``safe_text``); Markup stays Markup."""
-    if not isinstance(value, str):
-        return value
-    cleaned = safe_text(value)
-    if cleaned is value or cleaned == value:
-        return value
-    return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return Fragment.format("{}", _quote(value)), Fragment.format("{}", facet_label(value, facet))
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -355,6 +356,7 @@ def register_template_helpers(app: Flask) -> None:
             rule.arguments
         )
     app.extensions["halonotes_route_arguments"] = route_arguments
+    app.extensions["halonotes_built_url"] = _remembered_url_builder()
     app.url_defaults(_keep_picks)
     app.jinja_env.globals.update(
         url_for=link,

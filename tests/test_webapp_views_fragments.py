@@ -1,0 +1,32 @@
+"""HTML joined outside templates: one way in, and it escapes every text it is given."""
+
+from __future__ import annotations
+
+import pytest
+from markupsafe import Markup
+
+from webapp.views.fragments import Fragment
+
+HOSTILE = '"><script>alert(1)</script>'
+
+
+def test_format_escapes_every_text_value_and_keeps_fragments_and_markup():
+    inner = Fragment.format("<b>{}</b>", HOSTILE)
+    html = Fragment.format('<a href="{}">{} {} {}</a>', HOSTILE, inner, Markup("<i>ok</i>"), 7).html
+    assert "<script>" not in html
+    assert html == (
+        '<a href="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">'
+        "<b>&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</b> <i>ok</i> 7</a>"
+    )
+
+
+def test_format_drops_invisible_characters_as_the_templates_do():
+    assert Fragment.format("<p>{}</p>", "in\u200bvoice\ufffe").html == "<p>invoice</p>"
+
+
+def test_text_cannot_become_a_fragment_without_being_escaped():
+    with pytest.raises(TypeError, match="Fragment.format"):
+        Fragment("<script>alert(1)</script>")
+    with pytest.raises(TypeError, match="not str"):
+        Fragment.join([Fragment.format("{}", "a"), "<script>alert(1)</script>"])
+    assert Fragment(Markup("<em>rendered by Jinja</em>")).html == "<em>rendered by Jinja</em>"
