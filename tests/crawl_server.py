@@ -202,6 +202,16 @@ def crawl(
     )
 
 
+def timed_crawl(
+    server: LoggingServer, data_dir: Path, *options: str
+) -> tuple[subprocess.CompletedProcess, float]:
+    """Run ``halonotes crawl`` with no retries against a test server (anything with an
+    ``origin``) to the end: the result and the seconds it took."""
+    started = time.monotonic()
+    result = crawl(server, data_dir, "--retries", "0", *options)
+    return result, time.monotonic() - started
+
+
 def store_bytes(data_dir: Path) -> dict[str, bytes | None]:
     """The bytes of both store files (None for a missing file)."""
     paths = [data_dir / name for name in STORE_FILES]

@@ -6,21 +6,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from hostile_data import PWNED_FLAG, write_hostile_archive
 from site_data import HOSTILE_TITLE, write_archive
 from site_server import free_port, running_server
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def test_search_facet_ticket_and_video_link_in_a_real_browser(tmp_path):

@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
+from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from roundtrip import halonotes_import, stored_features
 from site_data import write_archive
 from site_server import free_port, running_server
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from workbench_data import PASSWORD, add_editor, store_bytes
 
 # The README's screenshots are retaken on purpose only (UPDATE_SCREENSHOTS=1), like golden files.
