@@ -2,7 +2,11 @@
 
 from pathlib import Path
 
+import feed_archive
 import pytest
+import site_data
+
+from webapp.app import create_app
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -13,3 +17,31 @@ def seeds_dir() -> Path:
     if not SEEDS_DIR.is_dir():
         pytest.fail(f"Seed pages not found at {SEEDS_DIR}: clone the project beside shared/.")
     return SEEDS_DIR
+
+
+@pytest.fixture(scope="module")
+def site_data_dir(tmp_path_factory) -> Path:
+    """A data folder with the invented archive of ``site_data.py`` stored and indexed."""
+    data_dir = tmp_path_factory.mktemp("site-data")
+    site_data.write_archive(data_dir)
+    return data_dir
+
+
+@pytest.fixture(scope="module")
+def site_client(site_data_dir):
+    """A test client of the site over ``site_data_dir``."""
+    return create_app({"TESTING": True, "DATA_DIR": str(site_data_dir)}).test_client()
+
+
+@pytest.fixture(scope="module")
+def feed_data_dir(tmp_path_factory) -> Path:
+    """A data folder with the invented archive of ``feed_archive.py`` stored and indexed."""
+    data_dir = tmp_path_factory.mktemp("feed-data")
+    feed_archive.write_archive(data_dir)
+    return data_dir
+
+
+@pytest.fixture(scope="module")
+def feed_client(feed_data_dir):
+    """A test client of the site over ``feed_data_dir``."""
+    return create_app({"TESTING": True, "DATA_DIR": str(feed_data_dir)}).test_client()

@@ -28,19 +28,6 @@ CONTENT_TYPES = {
 }
 
 
-@pytest.fixture(scope="module")
-def archive_dir(tmp_path_factory):
-    """A data folder with the invented archive indexed."""
-    data_dir = tmp_path_factory.mktemp("feeds")
-    write_archive(data_dir)
-    return data_dir
-
-
-@pytest.fixture(scope="module")
-def client(archive_dir):
-    return create_app({"TESTING": True, "DATA_DIR": str(archive_dir)}).test_client()
-
-
 def fetch_feed(client, url: str):
     """Fetch an RSS or Atom feed and parse it with feedparser, which must find no error."""
     response = client.get(url)
@@ -93,16 +80,16 @@ def read_feed(client, url: str):
 
 @pytest.mark.parametrize("fmt", ["rss", "atom", "json"])
 @pytest.mark.parametrize("url", FEED_URLS)
-def test_every_feed_parses_without_errors(client, url, fmt):
-    response, entries = read_feed(client, url.format(fmt=fmt))
+def test_every_feed_parses_without_errors(feed_client, url, fmt):
+    response, entries = read_feed(feed_client, url.format(fmt=fmt))
     assert response.headers["Content-Type"] == CONTENT_TYPES[fmt]
     assert entries
     assert all(entry.id.startswith("http://localhost/") for entry in entries)
 
 
 @pytest.mark.parametrize("fmt", ["rss", "atom", "json"])
-def test_entries_carry_summary_bullets_and_the_video_moment(client, fmt):
-    _, entries = read_feed(client, f"/episode/30/feed.{fmt}")
+def test_entries_carry_summary_bullets_and_the_video_moment(feed_client, fmt):
+    _, entries = read_feed(feed_client, f"/episode/30/feed.{fmt}")
     kanban = next(e for e in entries if "Kanban" in e.title)
     assert kanban.title == "Kanban board for project tasks (v2.220 #910001)"
     assert kanban.link == "http://localhost/ticket/910001"
@@ -114,20 +101,20 @@ def test_entries_carry_summary_bullets_and_the_video_moment(client, fmt):
     assert kanban.published_parsed[:3] == (2026, 3, 1)
 
 
-def test_episode_feed_keeps_the_order_of_the_video(client):
-    _, parsed = fetch_feed(client, "/episode/30/feed.atom")
+def test_episode_feed_keeps_the_order_of_the_video(feed_client):
+    _, parsed = fetch_feed(feed_client, "/episode/30/feed.atom")
     tickets = [entry.id.split("#")[0].rsplit("/", 1)[1] for entry in parsed.entries]
     assert tickets == ["910001", "910002", "910003", "910004", "910005"]
 
 
-def test_newest_feed_starts_with_the_newest_episode(client):
-    _, parsed = fetch_feed(client, "/feed.atom")
+def test_newest_feed_starts_with_the_newest_episode(feed_client):
+    _, parsed = fetch_feed(feed_client, "/feed.atom")
     assert parsed.entries[0].id.startswith("http://localhost/ticket/910006#")
 
 
 @pytest.mark.parametrize("fmt", ["rss", "atom", "json"])
-def test_hostile_title_is_text_in_every_feed(client, fmt):
-    response, entries = read_feed(client, f"/episode/30/feed.{fmt}")
+def test_hostile_title_is_text_in_every_feed(feed_client, fmt):
+    response, entries = read_feed(feed_client, f"/episode/30/feed.{fmt}")
     raw = response.get_data(as_text=True)
     assert "<script" not in raw and "<img" not in raw and "<b>" not in raw
     hostile = next(e for e in entries if "910002" in e.id)
@@ -137,8 +124,8 @@ def test_hostile_title_is_text_in_every_feed(client, fmt):
     assert "&lt;b&gt;bold&lt;/b&gt; claims" in body
 
 
-def test_json_feed_follows_version_1_1(client):
-    document = json.loads(client.get("/version/2.220/feed.json").data)
+def test_json_feed_follows_version_1_1(feed_client):
+    document = json.loads(feed_client.get("/version/2.220/feed.json").data)
     assert document["version"] == "https://jsonfeed.org/version/1.1"
     assert document["feed_url"] == "http://localhost/version/2.220/feed.json"
     assert document["home_page_url"] == "http://localhost/version/2.220"
@@ -165,22 +152,22 @@ def test_entry_ids_stay_and_only_an_edited_entry_is_updated(tmp_path):
 
 
 @pytest.mark.parametrize("url", ["/feed.rss?q=invoice", "/episode/30/feed.json", "/feeds.opml"])
-def test_conditional_requests_get_304(client, url):
-    first = client.get(url)
+def test_conditional_requests_get_304(feed_client, url):
+    first = feed_client.get(url)
     assert first.status_code == 200
     assert first.headers["ETag"] and first.headers["Last-Modified"]
-    by_tag = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    by_tag = feed_client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert by_tag.status_code == 304
     assert by_tag.data == b""
-    by_date = client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    by_date = feed_client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
     assert by_date.status_code == 304
 
 
-def test_another_query_gets_another_etag(client):
-    one = client.get("/feed.rss?q=invoice").headers["ETag"]
-    other = client.get("/feed.rss?q=email").headers["ETag"]
+def test_another_query_gets_another_etag(feed_client):
+    one = feed_client.get("/feed.rss?q=invoice").headers["ETag"]
+    other = feed_client.get("/feed.rss?q=email").headers["ETag"]
     assert one != other
-    stale = client.get("/feed.rss?q=email", headers={"If-None-Match": one})
+    stale = feed_client.get("/feed.rss?q=email", headers={"If-None-Match": one})
     assert stale.status_code == 200
 
 
@@ -188,8 +175,8 @@ def test_another_query_gets_another_etag(client):
     "url",
     ["/feed.rss?version=not-a-version", "/feed.atom?page=-3", "/feed.json?sort=sideways"],
 )
-def test_bad_parameters_get_a_plain_400(client, url):
-    response = client.get(url)
+def test_bad_parameters_get_a_plain_400(feed_client, url):
+    response = feed_client.get(url)
     assert response.status_code == 400
     assert response.mimetype == "text/plain"
     assert "Traceback" not in response.text and response.text.strip()
@@ -198,14 +185,14 @@ def test_bad_parameters_get_a_plain_400(client, url):
 @pytest.mark.parametrize(
     "url", ["/version/9.999/feed.rss", "/version/nope/feed.atom", "/episode/99/feed.json"]
 )
-def test_unknown_version_or_episode_gets_a_plain_404(client, url):
-    response = client.get(url)
+def test_unknown_version_or_episode_gets_a_plain_404(feed_client, url):
+    response = feed_client.get(url)
     assert response.status_code == 404
     assert response.mimetype == "text/plain"
 
 
-def test_unknown_feed_format_is_not_found(client):
-    assert client.get("/feed.xml").status_code == 404
+def test_unknown_feed_format_is_not_found(feed_client):
+    assert feed_client.get("/feed.xml").status_code == 404
 
 
 def test_feeds_without_an_index_answer_503(tmp_path):
@@ -215,8 +202,8 @@ def test_feeds_without_an_index_answer_503(tmp_path):
     assert "halonotes index" in response.text
 
 
-def test_opml_lists_a_working_feed_per_area(client):
-    response = client.get("/feeds.opml")
+def test_opml_lists_a_working_feed_per_area(feed_client):
+    response = feed_client.get("/feeds.opml")
     assert response.status_code == 200
     assert response.mimetype == "text/x-opml"
     root = ET.fromstring(response.data)
@@ -229,5 +216,5 @@ def test_opml_lists_a_working_feed_per_area(client):
     assert billing.get("type") == "rss"
     feed_url = urlsplit(billing.get("xmlUrl"))
     assert feed_url.path == "/feed.rss" and parse_qs(feed_url.query) == {"area": ["billing"]}
-    _, parsed = fetch_feed(client, f"{feed_url.path}?{feed_url.query}")
+    _, parsed = fetch_feed(feed_client, f"{feed_url.path}?{feed_url.query}")
     assert any("Invoice rounding" in e.title for e in parsed.entries)
