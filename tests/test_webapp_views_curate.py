@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from html_page import parse, text
 
 PICKS = "2.216:900104:1:02:10,2.212:900102:7:45"
 PAGE_PREFIXES = ("/episode", "/upgrade", "/coverage", "/stats", "/status", "/ticket/", "/version/")
@@ -55,3 +56,17 @@ def test_pages_without_a_draft_link_without_one(site_client):
     found = links_of(site_client.get("/episodes").get_data(as_text=True))
     assert all("pick=" not in href for href in found.hrefs)
     assert found.hidden_picks == []
+
+
+def test_draft_keeps_picks_in_the_url_and_reorders_them(site_client):
+    html = text(site_client.get("/draft?pick=2.216:900104:1:02:10,2.212:900102:7:45"))
+    assert html.index("Invoice PDF export") < html.index("Portal sign-in")
+    links = {a.get("href") for a in parse(html).links}
+    swapped = "/draft?pick=2.212:900102:7:45,2.216:900104:1:02:10"
+    assert swapped in {link.replace("%3A", ":").replace("%2C", ",") for link in links}
+    assert any(link.startswith("/draft/shownotes.md?pick=") for link in links)
+
+
+def test_draft_with_too_many_picks_is_a_400(site_client):
+    picks = ",".join(f"key{n}" for n in range(500))
+    assert site_client.get("/draft?pick=" + picks).status_code == 400
