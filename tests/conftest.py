@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import card_archive
 import feed_archive
 import pytest
 import site_data
@@ -45,3 +46,11 @@ def feed_data_dir(tmp_path_factory) -> Path:
 def feed_client(feed_data_dir):
     """A test client of the site over ``feed_data_dir``."""
     return create_app({"TESTING": True, "DATA_DIR": str(feed_data_dir)}).test_client()
+
+
+@pytest.fixture(scope="module")
+def card_client(tmp_path_factory):
+    """A test client of the site over the invented archive of ``card_archive.py``."""
+    data_dir = tmp_path_factory.mktemp("card-data")
+    card_archive.write_archive(data_dir)
+    return create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()

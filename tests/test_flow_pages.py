@@ -81,3 +81,9 @@ def test_pages_with_feeds_announce_them(site_client):
     )
     version_links = parse(text(site_client.get("/version/2.212"))).links
     assert any(a.get("href") == "/version/2.212/feed.rss" for a in version_links)
+
+
+@pytest.mark.parametrize("page", ["/episode/86", "/episode/87", "/status"])
+def test_public_pages_show_no_server_paths_or_local_urls(card_client, page):
+    html = card_client.get(page).get_data(as_text=True)
+    assert "/srv/private" not in html and "127.0.0.1" not in html

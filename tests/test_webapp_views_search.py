@@ -79,3 +79,8 @@ def test_search_results_offer_to_add_to_the_draft(site_client):
     html = text(site_client.get("/?q=portal&pick=2.214:900103:12:05"))
     links = [a.get("href", "").replace("%3A", ":").replace("%2C", ",") for a in parse(html).links]
     assert "/draft?pick=2.214:900103:12:05,2.212:900102:7:45" in links
+
+
+def test_the_search_page_offers_sort_once(card_client):
+    html = card_client.get("/?q=queue").get_data(as_text=True)
+    assert html.count("Sort:") == 1 and '<select name="sort">' not in html
