@@ -6,6 +6,7 @@ import card_archive
 import feed_archive
 import pytest
 import site_data
+from seed_site import write_seed_archive
 
 from webapp.app import create_app
 
@@ -54,3 +55,17 @@ def card_client(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("card-data")
     card_archive.write_archive(data_dir)
     return create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
+
+
+@pytest.fixture(scope="module")
+def seed_data_dir(seeds_dir, tmp_path_factory) -> Path:
+    """A data folder holding the records parsed from the seed pages, indexed."""
+    data_dir = tmp_path_factory.mktemp("seed-data")
+    write_seed_archive(seeds_dir, data_dir)
+    return data_dir
+
+
+@pytest.fixture(scope="module")
+def seed_client(seed_data_dir):
+    """A test client of the site over ``seed_data_dir``."""
+    return create_app({"TESTING": True, "DATA_DIR": str(seed_data_dir)}).test_client()

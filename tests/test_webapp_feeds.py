@@ -17,9 +17,9 @@ import feedparser
 import pytest
 from archive import build_archive, discussed_feature
 from feed_archive import HOSTILE_TITLE, VIDEO30, edit_summary, write_archive
-from seed_site import write_seed_archive
 
 from crawler.records import Episode
+from crawler.store import Store
 from webapp.app import create_app
 
 FEED_URLS = [
@@ -239,14 +239,6 @@ SEED_FEEDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def seed_client(seeds_dir, tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("seed-feeds")
-    store = write_seed_archive(seeds_dir, data_dir)
-    first = min(date.fromisoformat(e.date) for e in store.episodes() if e.date)
-    return create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client(), first
-
-
 def feed_dates(client, url: str) -> list[date]:
     """Every date a feed carries: the feed's own and each entry's, in any format."""
     response = client.get(url)
@@ -271,9 +263,10 @@ def feed_dates(client, url: str) -> list[date]:
 
 @pytest.mark.parametrize("fmt", ["rss", "atom", "json"])
 @pytest.mark.parametrize("url", SEED_FEEDS)
-def test_no_feed_holds_a_date_before_the_first_episode(seed_client, url, fmt):
-    client, first_episode = seed_client
-    dates = feed_dates(client, url.format(fmt=fmt))  # none at all for undated episodes
+def test_no_feed_holds_a_date_before_the_first_episode(seed_client, seed_data_dir, url, fmt):
+    episodes = Store(seed_data_dir).episodes()
+    first_episode = min(date.fromisoformat(e.date) for e in episodes if e.date)
+    dates = feed_dates(seed_client, url.format(fmt=fmt))  # none at all for undated episodes
     assert min(dates, default=first_episode) >= first_episode, url
     if url == "/episode/19/feed.{fmt}":
         assert dates  # a dated episode

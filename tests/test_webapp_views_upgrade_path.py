@@ -10,23 +10,11 @@ import re
 
 import pytest
 from archive import build_archive, discussed_feature
-from seed_site import write_seed_archive
 
 from crawler.records import Episode, Feature
+from crawler.store import Store
 from crawler.versions import version_key
 from webapp.app import create_app
-
-
-@pytest.fixture(scope="module")
-def seed_store(seeds_dir, tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("seed-upgrade")
-    return data_dir, write_seed_archive(seeds_dir, data_dir)
-
-
-@pytest.fixture(scope="module")
-def seed_client(seed_store):
-    data_dir, _store = seed_store
-    return create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
 
 
 def text(response) -> str:
@@ -52,8 +40,8 @@ def listed_features(store, after: str, upto: str) -> int:
     )
 
 
-def test_an_admin_on_the_release_before_the_archive_can_start_there(seed_client, seed_store):
-    _data_dir, store = seed_store
+def test_an_admin_on_the_release_before_the_archive_can_start_there(seed_client, seed_data_dir):
+    store = Store(seed_data_dir)
     form = text(seed_client.get("/upgrade"))
     assert options(form, "from")[:2] == ["2.208", "2.210"]
     assert "v2.208 or older" in form
@@ -110,8 +98,8 @@ def callouts(store) -> dict[str, list[str]]:
     return found
 
 
-def test_the_page_and_both_exports_carry_the_callouts(seed_client, seed_store):
-    _data_dir, store = seed_store
+def test_the_page_and_both_exports_carry_the_callouts(seed_client, seed_data_dir):
+    store = Store(seed_data_dir)
     expected = callouts(store)
     assert len(expected) >= 5
     url = "from=2.208&to=2.216"
