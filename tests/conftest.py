@@ -13,6 +13,11 @@ from webapp.app import create_app
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
+def client_of(data_dir: Path):
+    """A test client of the site over ``data_dir``."""
+    return create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     """The captured blog pages in ../shared/seeds (read at run time, never copied)."""
@@ -32,7 +37,7 @@ def site_data_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def site_client(site_data_dir):
     """A test client of the site over ``site_data_dir``."""
-    return create_app({"TESTING": True, "DATA_DIR": str(site_data_dir)}).test_client()
+    return client_of(site_data_dir)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +51,7 @@ def feed_data_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def feed_client(feed_data_dir):
     """A test client of the site over ``feed_data_dir``."""
-    return create_app({"TESTING": True, "DATA_DIR": str(feed_data_dir)}).test_client()
+    return client_of(feed_data_dir)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +59,7 @@ def card_client(tmp_path_factory):
     """A test client of the site over the invented archive of ``card_archive.py``."""
     data_dir = tmp_path_factory.mktemp("card-data")
     card_archive.write_archive(data_dir)
-    return create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
+    return client_of(data_dir)
 
 
 @pytest.fixture(scope="module")
@@ -68,4 +73,4 @@ def seed_data_dir(seeds_dir, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def seed_client(seed_data_dir):
     """A test client of the site over ``seed_data_dir``."""
-    return create_app({"TESTING": True, "DATA_DIR": str(seed_data_dir)}).test_client()
+    return client_of(seed_data_dir)
