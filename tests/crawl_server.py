@@ -15,12 +15,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from crawler.sample_site import SampleSiteHandler, SampleSiteServer
+from index.build import rebuild_index
 
 EPISODES = {51, 52, 53, 54, 55}
 POSTS = tuple(f"/thoughts/by-the-run-book-episode-{n}" for n in sorted(EPISODES))
@@ -182,6 +185,16 @@ class _Counter(dict):
         return 0
 
 
+@contextmanager
+def serving(server: LoggingServer, site_dir: Path) -> Iterator[LoggingServer]:
+    """The server answering from ``site_dir`` (an edited copy of the site) until the block ends."""
+    original, server.site_dir = server.site_dir, site_dir
+    try:
+        yield server
+    finally:
+        server.site_dir = original
+
+
 def crawl_command(server: LoggingServer, data_dir: Path, *options: str) -> list[str]:
     """The ``halonotes crawl`` command line against the test server."""
     command = [*CRAWL, "--start-url", f"{server.origin}/thoughts", "--data", str(data_dir)]
@@ -200,6 +213,30 @@ def crawl(
         check=False,
         **popen,
     )
+
+
+def timed_crawl(
+    server: LoggingServer, data_dir: Path, *options: str
+) -> tuple[subprocess.CompletedProcess, float]:
+    """Run ``halonotes crawl`` with no retries against a test server (anything with an
+    ``origin``) to the end: the result and the seconds it took."""
+    started = time.monotonic()
+    result = crawl(server, data_dir, "--retries", "0", *options)
+    return result, time.monotonic() - started
+
+
+def crawl_sample(data_dir: Path) -> Path:
+    """The data folder ``make run`` builds: a crawl of the bundled sample site, then its index."""
+    result = subprocess.run(
+        [*CRAWL, "--sample", "--data", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rebuild_index(data_dir)
+    return data_dir
 
 
 def store_bytes(data_dir: Path) -> dict[str, bytes | None]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from html_page import parse, text
 
 from crawler.records import Episode, Feature
 from crawler.store import Store
@@ -70,3 +71,25 @@ def test_episode_and_version_feeds_stop_at_their_bound(client, url):
     assert FEATURES > FEED_MAX_ENTRIES
     items = json.loads(client.get(url).get_data())["items"]
     assert len(items) == FEED_MAX_ENTRIES
+
+
+def test_episode_page_lists_features_in_video_order_with_exports(site_client):
+    html = text(site_client.get("/episode/19"))
+    first, second = (
+        html.index("Invoice PDF export"),
+        html.index("Recurring invoice preview, revisited"),
+    )
+    assert second < first  # 20:00 comes before 1:02:10
+    links = {a.get("href") for a in parse(html).links}
+    assert {
+        "/episode/19/shownotes.md",
+        "/episode/19/chapters.txt",
+        "/episode/19/chapters.json",
+    } <= links
+    assert "/episode/19/feed.atom" in links
+
+
+def test_episode_list_shows_every_episode(site_client):
+    html = text(site_client.get("/episodes"))
+    assert "Episode 18: Halo v2.212 and v2.214" in html
+    assert "Episode 19: Halo v2.216" in html

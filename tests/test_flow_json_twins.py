@@ -7,16 +7,6 @@ import re
 from html import unescape
 
 import pytest
-from seed_site import write_seed_archive
-
-from webapp.app import create_app
-
-
-@pytest.fixture(scope="module")
-def client(seeds_dir, tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("seed-twins")
-    write_seed_archive(seeds_dir, data_dir)
-    return create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
 
 
 def page_and_json(client, path: str, query: str = "") -> tuple[str, dict]:
@@ -33,22 +23,22 @@ def card_titles(html: str) -> list[str]:
     return [unescape(title.strip()) for title in found]
 
 
-def test_a_version_page_and_its_json_count_and_order_alike(client):
+def test_a_version_page_and_its_json_count_and_order_alike(seed_client):
     version = "2.212"  # its repeated tickets are listed once, as on the page
-    html, data = page_and_json(client, f"/version/{version}")
+    html, data = page_and_json(seed_client, f"/version/{version}")
     count = int(re.search(r'class="result-count">(\d+) features?', html).group(1))
     assert data["total"] == count
     assert [f["title"] for f in data["features"]] == card_titles(html)
 
 
 @pytest.mark.parametrize("number", [17, 18, 19, 21])
-def test_an_episode_page_and_its_json_count_alike(client, number):
-    html, data = page_and_json(client, f"/episode/{number}")
+def test_an_episode_page_and_its_json_count_alike(seed_client, number):
+    html, data = page_and_json(seed_client, f"/episode/{number}")
     count = int(re.search(r"Features in the order of the video \((\d+)\)", html).group(1))
     assert data["total"] == count == len(data["features"])
 
 
-def test_a_ticket_page_and_its_json_count_its_records_alike(client):
-    html, data = page_and_json(client, "/ticket/1085470")
+def test_a_ticket_page_and_its_json_count_its_records_alike(seed_client):
+    html, data = page_and_json(seed_client, "/ticket/1085470")
     shown = len(re.findall(r"<li>\s*<a href=\"/episode/", html))
     assert data["total"] == shown == len(data["features"])

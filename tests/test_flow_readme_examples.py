@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from index.build import rebuild_index
+from tests.crawl_server import crawl_sample
 from webapp.app import create_app
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -20,16 +20,7 @@ CLI = [sys.executable, "-c", "from webapp.cli import main; main()"]
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("make-run") / "data"
-    crawl = subprocess.run(
-        [*CLI, "crawl", "--sample", "--data", str(data_dir)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert crawl.returncode == 0, crawl.stderr
-    rebuild_index(data_dir)
+    data_dir = crawl_sample(tmp_path_factory.mktemp("make-run") / "data")
     return create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
 
 

@@ -7,9 +7,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from site_data import write_archive
-
-from webapp.app import create_app
+from html_page import parse, text
 
 PICKS = "2.216:900104:1:02:10,2.212:900102:7:45"
 PAGE_PREFIXES = ("/episode", "/upgrade", "/coverage", "/stats", "/status", "/ticket/", "/version/")
@@ -35,13 +33,6 @@ def links_of(html: str) -> Links:
     return parser
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("data")
-    write_archive(data_dir)
-    return create_app({"DATA_DIR": str(data_dir), "TESTING": True}).test_client()
-
-
 def page_links(hrefs: list[str]) -> list[str]:
     pages = [h for h in hrefs if urlsplit(h).path == "/" or h.startswith(PAGE_PREFIXES)]
     # The page's own exports and feeds (".json", ".md", "/feed.atom") are not pages.
@@ -49,9 +40,9 @@ def page_links(hrefs: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("path", ["/?q=portal", "/episodes", "/ticket/900104", "/status"])
-def test_every_link_to_a_page_keeps_the_draft(client, path):
+def test_every_link_to_a_page_keeps_the_draft(site_client, path):
     separator = "&" if "?" in path else "?"
-    found = links_of(client.get(f"{path}{separator}pick={PICKS}").get_data(as_text=True))
+    found = links_of(site_client.get(f"{path}{separator}pick={PICKS}").get_data(as_text=True))
     links = page_links(found.hrefs)
     assert links, path
     for href in links:
@@ -60,8 +51,22 @@ def test_every_link_to_a_page_keeps_the_draft(client, path):
     assert f"/draft?pick={PICKS}" in found.hrefs  # the nav shows the draft list exists
 
 
-def test_pages_without_a_draft_link_without_one(client):
-    client.get(f"/episodes?pick={PICKS}")  # built links are remembered: none may leak
-    found = links_of(client.get("/episodes").get_data(as_text=True))
+def test_pages_without_a_draft_link_without_one(site_client):
+    site_client.get(f"/episodes?pick={PICKS}")  # built links are remembered: none may leak
+    found = links_of(site_client.get("/episodes").get_data(as_text=True))
     assert all("pick=" not in href for href in found.hrefs)
     assert found.hidden_picks == []
+
+
+def test_draft_keeps_picks_in_the_url_and_reorders_them(site_client):
+    html = text(site_client.get("/draft?pick=2.216:900104:1:02:10,2.212:900102:7:45"))
+    assert html.index("Invoice PDF export") < html.index("Portal sign-in")
+    links = {a.get("href") for a in parse(html).links}
+    swapped = "/draft?pick=2.212:900102:7:45,2.216:900104:1:02:10"
+    assert swapped in {link.replace("%3A", ":").replace("%2C", ",") for link in links}
+    assert any(link.startswith("/draft/shownotes.md?pick=") for link in links)
+
+
+def test_draft_with_too_many_picks_is_a_400(site_client):
+    picks = ",".join(f"key{n}" for n in range(500))
+    assert site_client.get("/draft?pick=" + picks).status_code == 400

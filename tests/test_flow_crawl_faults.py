@@ -32,6 +32,7 @@ from tests.crawl_server import (
     fresh_server,  # noqa: F401 (autouse: runs around every test here)
     jsonl,
     last_run_rows,
+    serving,
     store_bytes,
 )
 
@@ -203,9 +204,8 @@ def heavy(crawled, tmp_path_factory) -> Path:
 
 @pytest.fixture
 def on_edited_site(server, edited_site):
-    original, server.site_dir = server.site_dir, edited_site
-    yield
-    server.site_dir = original
+    with serving(server, edited_site):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -213,11 +213,8 @@ def whole_crawl(server, edited_site, heavy, tmp_path_factory) -> dict[str, bytes
     """The store an uninterrupted crawl of the edited site writes over the heavy folder."""
     data_dir = tmp_path_factory.mktemp("whole") / "data"
     shutil.copytree(heavy, data_dir)
-    original, server.site_dir = server.site_dir, edited_site
-    try:
+    with serving(server, edited_site):
         result = crawl(server, data_dir)
-    finally:
-        server.site_dir = original
     assert result.returncode == 0, result.stderr
     assert "1 changed" in result.stdout and "1 updated" in result.stdout
     return store_bytes(data_dir)

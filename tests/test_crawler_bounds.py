@@ -5,31 +5,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 from endless_blog import REAL_POST, SITEMAP_URLS, EndlessBlog
 
-from tests.crawl_server import jsonl
+from tests.crawl_server import jsonl, timed_crawl
 
-CRAWL = [sys.executable, "-c", "from webapp.cli import main; main()", "crawl"]
 POSTS = r"/by-the-run-book-episode-\d+$"
-
-
-def crawl(
-    blog: EndlessBlog, data_dir: Path, *options: str
-) -> tuple[subprocess.CompletedProcess, float]:
-    started = time.monotonic()
-    result = subprocess.run(
-        [*CRAWL, "--start-url", f"{blog.origin}/thoughts", "--data", str(data_dir)]
-        + ["--delay", "0", "--timeout", "5", "--retries", "0", *options],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return result, time.monotonic() - started
 
 
 def bound_line(result: subprocess.CompletedProcess) -> str:
@@ -43,7 +25,7 @@ def kept_the_real_post(data_dir: Path) -> bool:
 
 def test_an_endless_listing_ends_at_the_listing_page_bound(tmp_path):
     with EndlessBlog(endless=True) as blog:
-        result, _seconds = crawl(blog, tmp_path / "data", "--max-listing-pages", "12")
+        result, _seconds = timed_crawl(blog, tmp_path / "data", "--max-listing-pages", "12")
         listing_pages = blog.count(r"^/thoughts(\?|$)")
     assert result.returncode == 1
     assert "12 listing pages (--max-listing-pages)" in bound_line(result)
@@ -56,7 +38,7 @@ def test_an_endless_listing_ends_at_the_listing_page_bound(tmp_path):
 
 def test_a_100000_url_sitemap_ends_at_the_sitemap_bound(tmp_path):
     with EndlessBlog(endless=False, sitemap_urls=SITEMAP_URLS) as blog:
-        result, _seconds = crawl(
+        result, _seconds = timed_crawl(
             blog, tmp_path / "data", "--max-sitemap-urls", "40", "--max-pages", "1000"
         )
         posts = blog.count(POSTS)
@@ -68,7 +50,7 @@ def test_a_100000_url_sitemap_ends_at_the_sitemap_bound(tmp_path):
 
 def test_the_pages_bound_counts_every_request(tmp_path):
     with EndlessBlog(endless=True, sitemap_urls=SITEMAP_URLS) as blog:
-        result, _seconds = crawl(blog, tmp_path / "data", "--max-pages", "25")
+        result, _seconds = timed_crawl(blog, tmp_path / "data", "--max-pages", "25")
         pages = len([p for p in blog.paths if not p.startswith("/robots.txt")])
     assert result.returncode == 1
     assert "25 pages per run (--max-pages)" in bound_line(result)
@@ -78,7 +60,7 @@ def test_the_pages_bound_counts_every_request(tmp_path):
 
 def test_the_time_bound_ends_a_crawl_that_would_run_on(tmp_path):
     with EndlessBlog(endless=True) as blog:
-        result, seconds = crawl(
+        result, seconds = timed_crawl(
             blog,
             tmp_path / "data",
             *("--max-time", "3", "--max-pages", "1000000", "--max-listing-pages", "1000000"),

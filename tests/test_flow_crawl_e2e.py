@@ -25,6 +25,7 @@ from tests.crawl_server import (
     crawl,
     fresh_server,  # noqa: F401 (autouse: runs around every test here)
     jsonl,
+    serving,
     store_bytes,
 )
 
@@ -102,11 +103,8 @@ def test_an_edited_post_updates_its_records_and_keeps_the_old_text(server, crawl
     new_sentence = "Pausing the SLA is now one click, and the pause shows in the ticket history."
     post.write_text(post.read_text(encoding="utf-8").replace(old_sentence, new_sentence))
     before = {f["key"]: f for f in jsonl(crawled_data / "features.jsonl")}
-    original_site, server.site_dir = server.site_dir, edited_site
-    try:
+    with serving(server, edited_site):
         result = crawl(server, crawled_data)
-    finally:
-        server.site_dir = original_site
     assert result.returncode == 0, result.stderr
     assert "1 changed" in result.stdout and "1 updated" in result.stdout
 
@@ -130,11 +128,8 @@ def test_each_episode_keeps_the_time_a_crawl_first_stored_it(server, crawled_dat
     shutil.copytree(server.site_dir, edited_site)
     post = edited_site / "thoughts" / "by-the-run-book-episode-52.html"
     post.write_text(post.read_text(encoding="utf-8").replace("SLA", "service level"))
-    original_site, server.site_dir = server.site_dir, edited_site
-    try:
+    with serving(server, edited_site):
         result = crawl(server, crawled_data)
-    finally:
-        server.site_dir = original_site
     assert result.returncode == 0 and "1 changed" in result.stdout, result.stdout
     after = {e["episode"]: e["first_seen"] for e in jsonl(crawled_data / "episodes.jsonl")}
     assert after == before
@@ -163,11 +158,8 @@ def test_a_deleted_post_is_marked_gone_and_keeps_its_features(server, crawled_da
     shutil.copytree(server.site_dir, trimmed_site)
     (trimmed_site / "thoughts" / "by-the-run-book-episode-55.html").unlink()
     before = [f for f in jsonl(crawled_data / "features.jsonl") if f["episode"] == 55]
-    original_site, server.site_dir = server.site_dir, trimmed_site
-    try:
+    with serving(server, trimmed_site):
         result = crawl(server, crawled_data)
-    finally:
-        server.site_dir = original_site
     assert result.returncode == 0, result.stderr
     assert "HTTP 404, post gone" in result.stderr
     episodes = {e["episode"]: e for e in jsonl(crawled_data / "episodes.jsonl")}
@@ -188,11 +180,8 @@ def test_a_post_that_lost_its_features_fails_the_run_and_keeps_its_records(
     )
     post.write_text(text[:start] + "<p>The feature list moved to a new page.</p>" + text[end:])
     before = store_bytes(crawled_data)
-    original_site, server.site_dir = server.site_dir, changed_site
-    try:
+    with serving(server, changed_site):
         result = crawl(server, crawled_data)
-    finally:
-        server.site_dir = original_site
     assert result.returncode != 0
     assert "format has probably changed" in result.stderr
     assert store_bytes(crawled_data) == before

@@ -326,3 +326,11 @@ def test_a_ticket_discussed_again_in_a_later_version_is_listed_once(tmp_path):
         "Change 5 of episode 41",
     ]
     assert (total, flagged) == (6, 0)
+
+
+def test_version_page_puts_features_needing_attention_first(site_client):
+    response = site_client.get("/version/2.212")
+    html = text(response)
+    assert html.index("Needs attention") < html.index("Preview recurring invoices before")
+    assert html.index("Preview recurring invoices before") < html.index("Portal sign-in")
+    assert site_client.get("/version/v2.212").headers["Location"].endswith("/version/2.212")

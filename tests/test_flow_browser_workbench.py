@@ -6,11 +6,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
+from chromium import ARTIFACTS, launch_with_profile, require_chromium
 from roundtrip import halonotes_import, stored_features
 from site_data import write_archive
 from site_server import free_port, running_server
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from workbench_data import PASSWORD, add_editor, store_bytes
 
 # The README's screenshots are retaken on purpose only (UPDATE_SCREENSHOTS=1), like golden files.
@@ -34,8 +33,7 @@ def item(page, title: str):
 
 
 def test_a_host_plans_times_and_exports_an_episode_in_a_real_browser(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package.")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     data_dir = tmp_path / "data"
@@ -46,12 +44,8 @@ def test_a_host_plans_times_and_exports_an_episode_in_a_real_browser(tmp_path):
     shots = DOCS_SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else ARTIFACTS
     exports: dict[str, bytes] = {}
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1200, "height": 900},
+        context = launch_with_profile(
+            playwright, tmp_path / "profile", viewport={"width": 1200, "height": 900}
         )
         errors: list[str] = []
         try:

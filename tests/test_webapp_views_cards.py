@@ -1,8 +1,13 @@
-"""Result cards keep their per-feature parts between searches, and never show stale ones."""
+"""Result cards: they keep their per-feature parts between searches and never show stale ones;
+they show the summary (not the title again), one paragraph of a ticket listed twice, and bullets
+read as sentences."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+
+from card_archive import FIRST, SECOND
 
 from crawler.records import Episode
 from index.build import update_index
@@ -44,3 +49,26 @@ def test_a_changed_feature_gets_a_new_card_after_the_index_update(tmp_path):
     html = client.get("/?q=timesheet").get_data(as_text=True)
     assert "Timesheet reminders by email and Teams</a>" in html
     assert "Timesheet reminders by email</a>" not in html
+
+
+def card(html: str, title: str) -> str:
+    start = html.index(title)
+    return html[start : html.index("</article>", start)]
+
+
+def test_a_title_match_shows_the_summary_not_the_title_again(card_client):
+    html = card_client.get("/?q=pinned").get_data(as_text=True)
+    text = card(html, "Pinned tickets in queues")
+    shown = re.sub(r"</?mark>", "", re.search(r'<p class="card-text">(.*?)</p>', text).group(1))
+    assert shown in (FIRST, SECOND)
+
+
+def test_a_ticket_listed_twice_shows_one_summary_on_its_card(card_client):
+    text = card(card_client.get("/episode/85").get_data(as_text=True), "Pinned tickets in queues")
+    assert FIRST in text and SECOND not in text
+
+
+def test_bullets_on_a_card_read_as_sentences(card_client):
+    html = card_client.get("/?q=priority").get_data(as_text=True)
+    text = re.sub(r"</?mark>", "", card(html, "Queue colour rules"))
+    assert "Colours follow the priority. Rules apply per queue." in text

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from site_data import write_archive
 
 from crawler.parse import parse_page
 from crawler.records import Episode, Feature
@@ -251,11 +250,9 @@ VALID_SEARCH_ARGS = st.fixed_dictionaries(
 
 
 @pytest.fixture(scope="module")
-def reader(tmp_path_factory):
+def reader(site_data_dir):
     """An IndexReader over the small invented archive."""
-    data_dir = tmp_path_factory.mktemp("fuzz") / "data"
-    write_archive(data_dir)
-    return IndexReader(data_dir, cache_size=0)
+    return IndexReader(site_data_dir, cache_size=0)
 
 
 @FUZZ_SEARCH

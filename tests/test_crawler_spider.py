@@ -1,12 +1,10 @@
 """Link discovery and crawl settings of the spider, on pages built in the test (no network)."""
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from scrapy.http import HtmlResponse, XmlResponse
 
-from crawler.retry_after import retry_after_seconds
 from crawler.sample_site import sample_site_dir
 from crawler.spider import (
     USER_AGENT_ENV,
@@ -129,15 +127,6 @@ def test_settings_are_polite_and_the_cache_revalidates(monkeypatch, tmp_path: Pa
     assert cached["HTTPCACHE_POLICY"].endswith("RFC2616Policy")
     assert cached["DEFAULT_REQUEST_HEADERS"]["Cache-Control"] == "max-age=0"
     assert Path(cached["HTTPCACHE_DIR"]).is_relative_to(tmp_path.resolve())
-
-
-def test_retry_after_reads_seconds_and_http_dates():
-    now = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
-    assert retry_after_seconds(b"120", now=now) == 120.0
-    assert retry_after_seconds("Fri, 01 May 2026 12:00:30 GMT", now=now) == 30.0
-    assert retry_after_seconds("Fri, 01 May 2026 11:00:00 GMT", now=now) == 0.0
-    assert retry_after_seconds("soon", now=now) is None
-    assert retry_after_seconds(None, now=now) is None
 
 
 def test_crawl_settings_replace_the_retry_middleware_with_the_retry_after_one(tmp_path):

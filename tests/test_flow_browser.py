@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
+from chromium import ARTIFACTS, launch, launch_with_profile, require_chromium
 from hostile_data import PWNED_FLAG, write_hostile_archive
 from site_data import HOSTILE_TITLE, write_archive
 from site_server import free_port, running_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.crawl_server import crawl_sample
 
 
 def test_search_facet_ticket_and_video_link_in_a_real_browser(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package.")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     data_dir = tmp_path / "data"
@@ -33,12 +21,8 @@ def test_search_facet_ticket_and_video_link_in_a_real_browser(tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     with running_server(data_dir, free_port()) as site, sync_playwright() as playwright:
         url = site.url
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1200, "height": 900},
+        context = launch_with_profile(
+            playwright, tmp_path / "profile", viewport={"width": 1200, "height": 900}
         )
         alerts: list[str] = []
         errors: list[str] = []
@@ -105,8 +89,7 @@ HOSTILE_PAGES = (
 
 
 def test_pages_built_from_the_hostile_corpus_run_no_script(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package.")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     from index import IndexReader
@@ -115,12 +98,7 @@ def test_pages_built_from_the_hostile_corpus_run_no_script(tmp_path):
     write_hostile_archive(data_dir)
     picks = ",".join(hit.key for hit in IndexReader(data_dir).episode_features(990))
     with running_server(data_dir, free_port()) as site, sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-        )
+        context = launch_with_profile(playwright, tmp_path / "profile")
         dialogs: list[str] = []
         errors: list[str] = []
         flags: dict[str, str] = {}
@@ -172,27 +150,6 @@ PHONE_SCREENSHOTS = {"?q=invoice": "search-phone", "upgrade?from=2.216&to=2.222"
 PHONE_SCREENSHOTS["status"] = "status-phone"
 
 
-def sample_data(tmp_path: Path) -> Path:
-    """The data folder `make run` builds: a crawl of the bundled sample, then its index."""
-    import subprocess
-    import sys
-
-    from index.build import rebuild_index
-
-    data_dir = tmp_path / "sample-data"
-    crawl = subprocess.run(
-        [sys.executable, "-c", "from webapp.cli import main; main()"]
-        + ["crawl", "--sample", "--data", str(data_dir)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert crawl.returncode == 0, crawl.stderr
-    rebuild_index(data_dir)
-    return data_dir
-
-
 def serious_violations(results: dict) -> list[str]:
     """axe-core's serious and critical violations, one line each with the first element."""
     return [
@@ -203,23 +160,20 @@ def serious_violations(results: dict) -> list[str]:
 
 
 def test_every_page_family_passes_axe_core_at_desktop_and_phone_widths(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package.")
+    require_chromium()
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
     from index import IndexReader
 
-    data_dir = sample_data(tmp_path)
+    data_dir = crawl_sample(tmp_path / "sample-data")
     pick = ",".join(hit.key for hit in IndexReader(data_dir).episode_features(52)[:3])
     axe = Axe()
     found: dict[str, list[str]] = {}
     milder: dict[str, list[str]] = {}  # moderate and minor, printed only
     ARTIFACTS.mkdir(exist_ok=True)
     with running_server(data_dir, free_port()) as site, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        browser = launch(playwright)
         try:
             for width, viewport in WIDTHS.items():
                 page = browser.new_page(viewport=viewport)
@@ -246,15 +200,12 @@ def test_every_page_family_passes_axe_core_at_desktop_and_phone_widths(tmp_path)
 
 
 def test_on_a_phone_the_filters_come_first_folded_and_tables_scroll(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package.")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
-    data_dir = sample_data(tmp_path)
+    data_dir = crawl_sample(tmp_path / "sample-data")
     with running_server(data_dir, free_port()) as site, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        browser = launch(playwright)
         try:
             page = browser.new_page(viewport=WIDTHS["phone"])
             page.goto(site.url + "?q=invoice")

@@ -8,19 +8,12 @@ import json
 
 import pytest
 from archive import build_archive, discussed_feature
-from feed_archive import HOSTILE_FORMULA, HOSTILE_SUMMARY, HOSTILE_TITLE, write_archive
+from feed_archive import HOSTILE_FORMULA, HOSTILE_SUMMARY, HOSTILE_TITLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.records import Episode
 from webapp.app import create_app
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("api")
-    write_archive(data_dir)
-    return create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
 
 
 def get_json(client, url: str, status: int = 200) -> dict:
@@ -30,8 +23,8 @@ def get_json(client, url: str, status: int = 200) -> dict:
     return json.loads(response.data)
 
 
-def test_search_json_has_hits_paging_facets_and_suggestion(client):
-    data = get_json(client, "/search.json?q=ticket&page_size=1")
+def test_search_json_has_hits_paging_facets_and_suggestion(feed_client):
+    data = get_json(feed_client, "/search.json?q=ticket&page_size=1")
     assert data["total"] >= 2
     assert data["page"] == 1
     assert data["page_count"] == data["total"]
@@ -42,20 +35,20 @@ def test_search_json_has_hits_paging_facets_and_suggestion(client):
     assert "suggestion" in data
 
 
-def test_search_json_uses_the_same_filters_as_the_search_page(client):
-    data = get_json(client, "/search.json?version=2.222")
+def test_search_json_uses_the_same_filters_as_the_search_page(feed_client):
+    data = get_json(feed_client, "/search.json?version=2.222")
     assert {hit["ticket_id"] for hit in data["hits"]} == {"910004", "910005"}
-    data = get_json(client, "/search.json?episode=31")
+    data = get_json(feed_client, "/search.json?episode=31")
     assert {hit["ticket_id"] for hit in data["hits"]} == {"910006", "910007", "910008"}
 
 
-def test_search_json_suggests_a_spelling(client):
-    data = get_json(client, "/search.json?q=invoise")
+def test_search_json_suggests_a_spelling(feed_client):
+    data = get_json(feed_client, "/search.json?q=invoise")
     assert data["suggestion"] == "invoice"
 
 
-def test_hostile_text_is_escaped_in_json(client):
-    response = client.get("/ticket/910002.json")
+def test_hostile_text_is_escaped_in_json(feed_client):
+    response = feed_client.get("/ticket/910002.json")
     raw = response.get_data(as_text=True)
     assert "<" not in raw and ">" not in raw
     feature = json.loads(raw)["features"][0]
@@ -63,8 +56,8 @@ def test_hostile_text_is_escaped_in_json(client):
     assert feature["summary"] == HOSTILE_SUMMARY
 
 
-def test_ticket_json(client):
-    data = get_json(client, "/ticket/910001.json")
+def test_ticket_json(feed_client):
+    data = get_json(feed_client, "/ticket/910001.json")
     assert data["ticket_id"] == "910001"
     assert [f["episode"] for f in data["features"]] == [30, None]  # the episode, the notes
     assert data["features"][0]["page"] == "http://localhost/ticket/910001"
@@ -72,22 +65,22 @@ def test_ticket_json(client):
 
 
 @pytest.mark.parametrize("url", ["/ticket/123456789.json", "/ticket/abc.json"])
-def test_unknown_ticket_json_is_a_json_404(client, url):
-    data = get_json(client, url, status=404)
+def test_unknown_ticket_json_is_a_json_404(feed_client, url):
+    data = get_json(feed_client, url, status=404)
     assert data["error"]
 
 
 @pytest.mark.parametrize("text", ["123", "1234", "12345", "123456789", "1234567890", "99x"])
-def test_search_api_and_ticket_page_agree_on_what_a_ticket_id_is(client, text):
-    searched = get_json(client, f"/search.json?q=ticket:{text}")
+def test_search_api_and_ticket_page_agree_on_what_a_ticket_id_is(feed_client, text):
+    searched = get_json(feed_client, f"/search.json?q=ticket:{text}")
     by_search = "Could not read" not in (searched["notice"] or "")
-    by_api = "No feature with ticket" in get_json(client, f"/ticket/{text}.json", 404)["error"]
-    by_page = "No feature with ticket" in client.get(f"/ticket/{text}").text
+    by_api = "No feature with ticket" in get_json(feed_client, f"/ticket/{text}.json", 404)["error"]
+    by_page = "No feature with ticket" in feed_client.get(f"/ticket/{text}").text
     assert by_search == by_api == by_page
 
 
-def test_version_json_lists_a_small_version_on_one_page(client):
-    data = get_json(client, "/version/v2.22.json")
+def test_version_json_lists_a_small_version_on_one_page(feed_client):
+    data = get_json(feed_client, "/version/v2.22.json")
     assert data["version"] == "2.220"
     assert data["total"] == len(data["features"]) == 3
     assert [f["ticket_id"] for f in data["features"]] == ["910001", "910002", "910003"]
@@ -95,11 +88,11 @@ def test_version_json_lists_a_small_version_on_one_page(client):
     assert data["next"] is None and data["previous"] is None
 
 
-def test_version_json_pages_follow_on_without_overlap(client):
-    whole = [f["key"] for f in get_json(client, "/version/2.220.json")["features"]]
-    first = get_json(client, "/version/2.220.json?page_size=2")
+def test_version_json_pages_follow_on_without_overlap(feed_client):
+    whole = [f["key"] for f in get_json(feed_client, "/version/2.220.json")["features"]]
+    first = get_json(feed_client, "/version/2.220.json?page_size=2")
     assert first["next"] == "http://localhost/version/2.220.json?page=2&page_size=2"
-    second = get_json(client, first["next"].removeprefix("http://localhost"))
+    second = get_json(feed_client, first["next"].removeprefix("http://localhost"))
     assert [f["key"] for f in first["features"]] == whole[:2]
     assert [f["key"] for f in second["features"]] == whole[2:]
     assert first["total"] == second["total"] == 3
@@ -108,18 +101,18 @@ def test_version_json_pages_follow_on_without_overlap(client):
     assert second["previous"] == "http://localhost/version/2.220.json?page_size=2"
 
 
-def test_version_json_pages_have_their_own_etags(client):
-    first = client.get("/version/2.220.json?page_size=2")
-    second = client.get("/version/2.220.json?page=2&page_size=2")
+def test_version_json_pages_have_their_own_etags(feed_client):
+    first = feed_client.get("/version/2.220.json?page_size=2")
+    second = feed_client.get("/version/2.220.json?page=2&page_size=2")
     assert first.headers["ETag"] != second.headers["ETag"]
-    stale = client.get(
+    stale = feed_client.get(
         "/version/2.220.json?page=2&page_size=2", headers={"If-None-Match": first.headers["ETag"]}
     )
     assert stale.status_code == 200
 
 
-def test_version_json_page_past_the_end_is_a_json_404_saying_how_many_pages(client):
-    error = get_json(client, "/version/2.220.json?page=3&page_size=2", status=404)["error"]
+def test_version_json_page_past_the_end_is_a_json_404_saying_how_many_pages(feed_client):
+    error = get_json(feed_client, "/version/2.220.json?page=3&page_size=2", status=404)["error"]
     assert error == "There is no page 3 of v2.220: its 3 features fill 2 pages of 2."
 
 
@@ -134,13 +127,13 @@ def test_version_json_page_past_the_end_is_a_json_404_saying_how_many_pages(clie
         ("page_size=101", "page_size must be from 1 to 100, not 101."),
     ],
 )
-def test_version_json_bad_page_is_the_searchs_json_400(client, query, message):
-    assert get_json(client, f"/version/2.220.json?{query}", status=400)["error"] == message
-    assert get_json(client, f"/search.json?{query}", status=400)["error"] == message
+def test_version_json_bad_page_is_the_searchs_json_400(feed_client, query, message):
+    assert get_json(feed_client, f"/version/2.220.json?{query}", status=400)["error"] == message
+    assert get_json(feed_client, f"/search.json?{query}", status=400)["error"] == message
 
 
-def test_unknown_version_json_is_a_json_404(client):
-    assert get_json(client, "/version/9.990.json", status=404)["error"]
+def test_unknown_version_json_is_a_json_404(feed_client):
+    assert get_json(feed_client, "/version/9.990.json", status=404)["error"]
 
 
 def test_big_version_json_answers_a_hundred_features_a_page(tmp_path):
@@ -161,8 +154,8 @@ def test_big_version_json_answers_a_hundred_features_a_page(tmp_path):
     assert first["next"] == "http://localhost/version/2.230.json?page=2"
 
 
-def test_episode_json(client):
-    data = get_json(client, "/episode/30.json")
+def test_episode_json(feed_client):
+    data = get_json(feed_client, "/episode/30.json")
     assert data["episode"]["episode"] == 30
     assert data["episode"]["page"] == "http://localhost/episode/30"
     assert [f["ticket_id"] for f in data["features"]] == [
@@ -174,15 +167,15 @@ def test_episode_json(client):
     ]
 
 
-def test_unknown_episode_json_is_a_json_404(client):
-    assert "99" in get_json(client, "/episode/99.json", status=404)["error"]
+def test_unknown_episode_json_is_a_json_404(feed_client):
+    assert "99" in get_json(feed_client, "/episode/99.json", status=404)["error"]
 
 
 @pytest.mark.parametrize(
     "url", ["/search.json?version=banana", "/search.json?page=0", "/search.json?q=" + "x" * 5000]
 )
-def test_bad_parameters_are_a_json_400(client, url):
-    assert get_json(client, url, status=400)["error"]
+def test_bad_parameters_are_a_json_400(feed_client, url):
+    assert get_json(feed_client, url, status=400)["error"]
 
 
 def test_api_without_an_index_is_a_json_503(tmp_path):
@@ -194,15 +187,15 @@ def test_api_without_an_index_is_a_json_503(tmp_path):
     "url",
     ["/search.json?q=invoice", "/ticket/910001.json", "/version/2.220.json", "/episode/30.json"],
 )
-def test_api_answers_conditional_requests(client, url):
-    first = client.get(url)
-    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+def test_api_answers_conditional_requests(feed_client, url):
+    first = feed_client.get(url)
+    assert feed_client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     since = first.headers["Last-Modified"]
-    assert client.get(url, headers={"If-Modified-Since": since}).status_code == 304
+    assert feed_client.get(url, headers={"If-Modified-Since": since}).status_code == 304
 
 
-def test_search_csv_exports_every_result_formula_safe(client):
-    response = client.get("/search.csv?episode=30")
+def test_search_csv_exports_every_result_formula_safe(feed_client):
+    response = feed_client.get("/search.csv?episode=30")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == 'attachment; filename="halonotes-search.csv"'
@@ -216,14 +209,14 @@ def test_search_csv_exports_every_result_formula_safe(client):
         assert not any(value.startswith(("=", "+", "-", "@")) for value in row.values())
 
 
-def test_search_csv_neutralises_formula_leading_titles(client):
-    rows = list(csv.DictReader(io.StringIO(client.get("/search.csv?episode=31").text)))
+def test_search_csv_neutralises_formula_leading_titles(feed_client):
+    rows = list(csv.DictReader(io.StringIO(feed_client.get("/search.csv?episode=31").text)))
     titles = {row["ticket_id"]: row["title"] for row in rows}
     assert titles["910007"] == f"'{HOSTILE_FORMULA} warranty dates"
 
 
-def test_search_csv_bad_parameters_are_a_plain_400(client):
-    response = client.get("/search.csv?version=banana")
+def test_search_csv_bad_parameters_are_a_plain_400(feed_client):
+    response = feed_client.get("/search.csv?version=banana")
     assert response.status_code == 400
     assert response.mimetype == "text/plain"
 
@@ -240,13 +233,13 @@ PARAMETERS = ["q", "version", "from", "to", "episode", "area", "flag", "sort", "
         max_size=4,
     )
 )
-def test_any_parameters_get_a_200_or_a_400_never_a_500(client, params):
+def test_any_parameters_get_a_200_or_a_400_never_a_500(feed_client, params):
     for url in ("/search.json", "/feed.atom", "/search.csv"):
-        response = client.get(url, query_string=params)
+        response = feed_client.get(url, query_string=params)
         assert response.status_code in (200, 400), (url, params, response.text)
 
 
-def test_invalid_utf8_in_the_url_is_not_an_error(client):
-    response = client.get("/search.json?q=%ff%fe&version=%c3")
+def test_invalid_utf8_in_the_url_is_not_an_error(feed_client):
+    response = feed_client.get("/search.json?q=%ff%fe&version=%c3")
     assert response.status_code in (200, 400)
     assert "error" in response.get_json() or "hits" in response.get_json()

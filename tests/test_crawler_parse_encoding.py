@@ -12,7 +12,7 @@ from endless_blog import EndlessBlog
 from crawler.parse.encoding import read_page
 from crawler.sample_site import sample_site_dir
 from crawler.store import Store
-from tests.test_crawl_bounds import crawl
+from tests.crawl_server import timed_crawl
 
 HALONOTES = str(Path(sys.executable).with_name("halonotes"))
 POST = sample_site_dir() / "thoughts" / "by-the-run-book-episode-51.html"
@@ -66,7 +66,7 @@ def test_import_of_a_utf8_page_declared_latin1_keeps_its_text_and_says_so(tmp_pa
 def test_a_crawled_utf8_post_served_as_latin1_keeps_its_text_and_says_so(tmp_path):
     with EndlessBlog(endless=False) as blog:
         blog.post_content_type = "text/html; charset=iso-8859-1"
-        result, _seconds = crawl(blog, tmp_path / "data")
+        result, _seconds = timed_crawl(blog, tmp_path / "data")
     assert result.returncode == 0, result.stderr
     assert "by-the-run-book-episode-51: declared cp1252 but its bytes are UTF-8" in result.stderr
     features = Store(tmp_path / "data").features()

@@ -1,10 +1,7 @@
 """Stage 3: a post's header (title, byline, date, intro, hosts, versions, video) and its body."""
 
-import pytest
-
 from crawler.parse.blocks import page_blocks
 from crawler.parse.header import read_header
-from crawler.parse.meta import hosts_of
 
 
 def header_of(text):
@@ -51,28 +48,6 @@ def test_the_video_comes_from_the_watch_link_then_a_player():
     assert header_of(player)[0].video_url == "https://www.youtube.com/watch?v=abc123def45"
     unsafe = '<p>Intro.</p><p>Watch Now: <a href="javascript:alert(1)">Episode 61</a></p>'
     assert header_of(unsafe)[0].video_url is None
-
-
-@pytest.mark.parametrize(
-    ("intro", "hosts"),
-    [
-        ("Connor and Robbie continue the tour of v2.212.", ("Connor", "Robbie")),
-        (
-            "In Episode 17, Wren and Oskar wrap up one version and dive into the next.",
-            ("Wren", "Oskar"),
-        ),
-        (
-            "The release is big, so Mira and Teodor highlight the billing changes.",
-            ("Mira", "Teodor"),
-        ),
-        ("This week Priya, Tomás and Lee walk through v2.252.", ("Priya", "Tomás", "Lee")),
-        ("Episode 9 runs long, with Ada & Bram unpacking the portal work.", ("Ada", "Bram")),
-        ("The team covers what matters in v2.212.", ()),
-        ("It focuses on Billing and Quotes updates for finance.", ()),
-    ],
-)
-def test_hosts_are_found_before_many_verbs(intro, hosts):
-    assert hosts_of(intro) == hosts
 
 
 def test_a_published_on_date_line_gives_the_date():
