@@ -322,7 +322,7 @@ def test_large_result_paths_give_the_same_pages(built_index, monkeypatch, params
     request = parse_request(params)
     small = IndexReader(built_index, cache_size=0).search(request)
     monkeypatch.setattr("index.facets.COUNT_ONE_BY_ONE", 0)
-    monkeypatch.setattr("index.reader.SORT_DIRECTLY", 0)
+    monkeypatch.setattr("index.search.SORT_DIRECTLY", 0)
     monkeypatch.setattr("index.ranking.SCORE_ALL_LIMIT", 0)
     large = IndexReader(built_index, cache_size=0).search(request)
     assert large.total == small.total

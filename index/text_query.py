@@ -1,0 +1,139 @@
+"""A parsed query's words as a Whoosh query (for scores) and a document mask (for counts)."""
+
+from __future__ import annotations
+
+from whoosh.query import And, AndNot, NullQuery, Phrase, Query, Term
+from whoosh.query.compound import DefaultOr as Or
+
+from index.facets import Tables
+from index.query import ParsedQuery, Word
+from index.schema import KIND_FEATURE, TEXT_FIELDS, text_analyzer
+
+MAX_PREFIX_TERMS = 64  # terms one prefix* may expand to (the most frequent are kept)
+
+
+def word_docs(reader, text: str):
+    """A function listing the documents having the analysed term ``text`` in any full-text
+    field (for ``Tables.term_mask``, which calls it on a cache miss only)."""
+
+    def docs():
+        for name in TEXT_FIELDS:
+            if (name, text) in reader:
+                yield from reader.postings(name, text).all_ids()
+
+    return docs
+
+
+def _combined(positive: list[Query], negative: list[Query]) -> Query | None:
+    """The words that must match ANDed, less any that must not."""
+    if not positive and not negative:
+        return None
+    if positive:
+        query = And(positive) if len(positive) > 1 else positive[0]
+    else:
+        query = Term("kind", KIND_FEATURE)
+    return AndNot(query, Or(negative)) if negative else query
+
+
+class TextQuery:
+    """The words of one query: its Whoosh ``query`` (None without words), the ``mask`` of the
+    features matching it, and what snippets, ranking and suggestions need to know of it."""
+
+    def __init__(self, searcher, tables: Tables, parsed: ParsedQuery):
+        self.terms: set[str] = set()
+        self.prefixes: list[str] = []
+        # The terms whose scores add up to the query's score, or None when a phrase needs
+        # Whoosh's own matchers to score.
+        self.score_terms: list[str] | None = []
+        self.missing: list[Word] = []  # plain words with no hits anywhere
+        self._searcher, self._tables = searcher, tables
+        positive: list[Query] = []
+        negative: list[Query] = []
+        self.mask = tables.features
+        for word in parsed.words:
+            clause = self._clause(word)
+            if clause is None:
+                continue
+            query, mask = clause
+            if word.negated:
+                negative.append(query)
+                self.mask &= ~mask
+            else:
+                positive.append(query)
+                self.mask &= mask
+        self.query: Query | None = _combined(positive, negative)
+
+    def _term_mask(self, text: str) -> int:
+        reader = self._searcher.reader()
+        return self._tables.term_mask(("term", text), word_docs(reader, text))
+
+    def _clause(self, word: Word) -> tuple[Query, int] | None:
+        if word.either:
+            return self._either(word)
+        if word.prefix:
+            return self._prefix(word)
+        tokens = [t.text for t in text_analyzer()(word.text)]
+        if not tokens:
+            return None  # only stop words
+        if not word.negated:
+            self.terms.update(tokens)
+        if len(tokens) == 1:
+            return self._term(word, tokens[0])
+        return self._phrase(word, tokens)
+
+    def _either(self, word: Word) -> tuple[Query, int] | None:
+        clauses = [c for c in map(self._clause, word.either) if c is not None]
+        if not clauses:
+            return None
+        mask = 0
+        for _query, found in clauses:
+            mask |= found
+        return Or([q for q, _found in clauses]), mask
+
+    def _term(self, word: Word, token: str) -> tuple[Query, int]:
+        mask = self._term_mask(token)
+        if not word.negated:
+            if not mask:
+                self.missing.append(word)
+            self._scored_by([token])
+        return Or([Term(name, token) for name in TEXT_FIELDS]), mask
+
+    def _phrase(self, word: Word, tokens: list[str]) -> tuple[Query, int]:
+        if not word.negated:
+            self.score_terms = None
+        query = Or([Phrase(name, tokens) for name in TEXT_FIELDS])
+        searcher = self._searcher
+        mask = self._tables.term_mask(("phrase", *tokens), lambda: searcher.docs_for_query(query))
+        return query, mask
+
+    def _scored_by(self, terms: list[str]) -> None:
+        if self.score_terms is not None:
+            self.score_terms.extend(terms)
+
+    def _expansions(self, starts: set[str]) -> list[str]:
+        """The most frequent terms starting with any of ``starts`` (bounds "a*"-style storms)."""
+        reader = self._searcher.reader()
+        found: dict[str, int] = {}
+        for name in TEXT_FIELDS:
+            for start in starts:
+                for count, term in enumerate(reader.expand_prefix(name, start)):
+                    if count > 4 * MAX_PREFIX_TERMS:
+                        break
+                    text = term.decode("utf-8") if isinstance(term, bytes) else term
+                    found[text] = found.get(text, 0) + reader.doc_frequency(name, text)
+        return sorted(found, key=found.get, reverse=True)[:MAX_PREFIX_TERMS]
+
+    def _prefix(self, word: Word) -> tuple[Query, int]:
+        # Stems are indexed, so "invoicing*" looks for the stem "invoic" as well as "invoicing".
+        starts = {word.text.lower()}
+        starts.update(t.text for t in text_analyzer()(word.text))
+        kept = self._expansions(starts)
+        if not word.negated:
+            self.prefixes.extend(starts)
+            self._scored_by(kept)
+        if not kept:
+            return NullQuery, 0
+        mask = 0
+        for text in kept:
+            mask |= self._term_mask(text)
+        return Or([Term(name, text) for text in kept for name in TEXT_FIELDS]), mask
