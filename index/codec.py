@@ -10,6 +10,10 @@ The reader also opens all of a segment's column files (stored records, lengths, 
 when it is created. Whoosh opens them on first use, but a commit that merges segments deletes
 their files, and a searcher opened just before it would then find its records gone mid-search.
 Files already open stay readable after they are deleted.
+
+This is the one module of the project that touches Whoosh's private names (``_lenfield``,
+and ``W3PerDocReader``'s ``_colfiles``, ``_get_column_file`` and ``_cached_reader``), checked
+against Whoosh-Reloaded 2.7.5, the only release pyproject.toml allows (``>=2.7.5,<2.8``).
 """
 
 from __future__ import annotations
