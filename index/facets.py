@@ -12,6 +12,7 @@ import threading
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from whoosh.idsets import DocIdSet
 
@@ -86,6 +87,18 @@ class FacetValue:
         """How many of the value's documents are set in ``results`` (a mask's bytes)."""
         window = int.from_bytes(results[self.low : self.high], "little")
         return (window & self.mask).bit_count()
+
+
+class BuiltOnRequest(NamedTuple):
+    """What requests built of a generation after its tables: the sort orders, whether the
+    ticket column, and the keys of the term masks, rankings and scores kept (least recently
+    used first)."""
+
+    orders: list[str]
+    tickets: bool
+    term_masks: list
+    rankings: list
+    term_scores: list
 
 
 class Tables:
@@ -183,6 +196,16 @@ class Tables:
             if self._tickets is None:
                 self._tickets = _ticket_column(reader, self.size)
             return self._tickets
+
+    def built_on_request(self) -> BuiltOnRequest:
+        """What requests built of this generation so far (to build the same on the next)."""
+        return BuiltOnRequest(
+            orders=list(self._orders),
+            tickets=self._tickets is not None,
+            term_masks=self._term_masks.keys(),
+            rankings=self._rankings.keys(),
+            term_scores=self._term_scores.keys(),
+        )
 
     def sort_key(self, sort: str) -> Callable[[int], object]:
         """The key that puts documents in a search's sort order (relevance ties: newest)."""

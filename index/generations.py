@@ -50,14 +50,15 @@ class Generations:
         self,
         data_dir: Path,
         *,
-        warm: Callable[[], None] | None = None,
+        warm: Callable[[Tables | None], None] | None = None,
         settled_ns: int = SETTLED_NS,
     ):
         """Open the index, or raise IndexMissingError naming the fix.
 
-        ``warm`` is called on a thread of its own when a new generation is found, to read
-        what requests need of it; until it returns, requests are answered from the
-        generation before. Without it every call sees the latest commit at once.
+        ``warm`` is called on a thread of its own when a new generation is found, with the
+        tables of the generation requests are answered from, to read what requests need of
+        the new one; until it returns, they are answered from the one before. Without it
+        every call sees the latest commit at once.
         """
         self._warm_calls = warm
         self._settled_ns = settled_ns
@@ -192,8 +193,10 @@ class Generations:
 
     def _warm(self, ident: Ident) -> None:
         """Read a new generation off the request threads, then let requests move to it."""
+        with self._lock:
+            previous = list(self._tables.values())[-1] if self._tables else None
         try:
-            self._warm_calls()
+            self._warm_calls(previous)
         except Exception:  # the requests read it themselves then; say what failed
             log.exception("Could not warm index generation %s of %s", ident[1], ident[0])
         finally:

@@ -17,10 +17,12 @@ from crawler.errors import QueryError
 from crawler.versions import canonical_version
 from index import pages
 from index.cache import LruCache
+from index.facets import Tables
 from index.generations import SETTLED_NS, Generations
 from index.model import EpisodeInfo, FacetCount, FeaturePage, Hit, ResultPage, SearchRequest
 from index.related import related
 from index.search import facet_values, search
+from index.warming import carry_over
 
 RESULT_CACHE_SIZE = 256
 
@@ -79,9 +81,13 @@ class IndexReader:
         """When the index last changed (timezone-aware UTC)."""
         return self._generations.last_modified
 
-    def warm(self) -> None:
-        """Calls like the site's first pages make, on this thread's (the latest) generation,
-        so what they read of it is built before a request needs it."""
+    def warm(self, previous: Tables | None = None) -> None:
+        """Build on this thread's (the latest) generation what requests built on
+        ``previous`` (another generation's tables), then make calls like the site's first
+        pages, so what requests read of it is built before a request needs it."""
+        if previous is not None:
+            searcher, tables, _ident = self._generations.state()
+            carry_over(searcher, previous, tables)
         self.versions()
         self.facet_values()
         newest = self.newest(limit=20)

@@ -16,7 +16,7 @@ from index.hits import hit as hit_of
 from index.model import Hit
 from index.ranking import term_frequency
 from index.schema import text_analyzer
-from index.text_query import word_docs
+from index.text_query import term_mask
 
 RELATED_WORDS = 8  # rarest words of a feature that related() looks for
 RELATED_POSTINGS = 1_500  # documents related() reads for words, rarest words first
@@ -92,10 +92,9 @@ def _rarest_words(searcher, tables: Tables, hit: Hit):
         weights.setdefault(token.text, 1.0)
     for token in analyzer(" ".join([hit.title, *hit.aliases])):
         weights[token.text] = 3.0
-    reader = searcher.reader()
     frequency = {word: term_frequency(searcher, tables, word) for word in weights}
     rarest = sorted((w for w in weights if frequency[w] > 1), key=frequency.get)
     for word in rarest[:RELATED_WORDS]:
-        mask = tables.term_mask(("term", word), word_docs(reader, word))
+        mask = term_mask(searcher, tables, word)
         if mask:
             yield weights[word], mask

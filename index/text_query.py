@@ -12,7 +12,7 @@ from index.schema import KIND_FEATURE, TEXT_FIELDS, text_analyzer
 MAX_PREFIX_TERMS = 64  # terms one prefix* may expand to (the most frequent are kept)
 
 
-def word_docs(reader, text: str):
+def _word_docs(reader, text: str):
     """A function listing the documents having the analysed term ``text`` in any full-text
     field (for ``Tables.term_mask``, which calls it on a cache miss only)."""
 
@@ -22,6 +22,30 @@ def word_docs(reader, text: str):
                 yield from reader.postings(name, text).all_ids()
 
     return docs
+
+
+def term_mask(searcher, tables: Tables, text: str) -> int:
+    """The documents having the analysed term ``text``, as the generation keeps them."""
+    return tables.term_mask(("term", text), _word_docs(searcher.reader(), text))
+
+
+def phrase_query(tokens: list[str]) -> Query:
+    """The analysed words ``tokens`` in that order, in any full-text field."""
+    return Or([Phrase(name, tokens) for name in TEXT_FIELDS])
+
+
+def phrase_mask(searcher, tables: Tables, tokens: list[str]) -> int:
+    """The documents having the phrase, as the generation keeps them."""
+    query = phrase_query(tokens)
+    return tables.term_mask(("phrase", *tokens), lambda: searcher.docs_for_query(query))
+
+
+def mask_again(searcher, tables: Tables, key: tuple) -> int:
+    """The mask another generation keeps under ``key``, built on this one."""
+    kind, *tokens = key
+    if kind == "term":
+        return term_mask(searcher, tables, tokens[0])
+    return phrase_mask(searcher, tables, tokens)
 
 
 def _combined(positive: list[Query], negative: list[Query]) -> Query | None:
@@ -63,10 +87,6 @@ class TextQuery:
                 self.mask &= mask
         self.query: Query | None = _combined(positive, negative)
 
-    def _term_mask(self, text: str) -> int:
-        reader = self._searcher.reader()
-        return self._tables.term_mask(("term", text), word_docs(reader, text))
-
     def _clause(self, word: Word) -> tuple[Query, int] | None:
         if word.either:
             return self._either(word)
@@ -91,7 +111,7 @@ class TextQuery:
         return Or([q for q, _found in clauses]), mask
 
     def _term(self, word: Word, token: str) -> tuple[Query, int]:
-        mask = self._term_mask(token)
+        mask = term_mask(self._searcher, self._tables, token)
         if not word.negated:
             if not mask:
                 self.missing.append(word)
@@ -101,10 +121,7 @@ class TextQuery:
     def _phrase(self, word: Word, tokens: list[str]) -> tuple[Query, int]:
         if not word.negated:
             self.score_terms = None
-        query = Or([Phrase(name, tokens) for name in TEXT_FIELDS])
-        searcher = self._searcher
-        mask = self._tables.term_mask(("phrase", *tokens), lambda: searcher.docs_for_query(query))
-        return query, mask
+        return phrase_query(tokens), phrase_mask(self._searcher, self._tables, tokens)
 
     def _scored_by(self, terms: list[str]) -> None:
         if self.score_terms is not None:
@@ -135,5 +152,5 @@ class TextQuery:
             return NullQuery, 0
         mask = 0
         for text in kept:
-            mask |= self._term_mask(text)
+            mask |= term_mask(self._searcher, self._tables, text)
         return Or([Term(name, text) for text in kept for name in TEXT_FIELDS]), mask

@@ -2,12 +2,17 @@
 
 import ast
 import warnings
+from array import array
 from importlib import metadata
 from pathlib import Path
 
 import whoosh
+from whoosh.query import Or, Term
 
 import index.codec
+from index.build import index_path, open_index, rebuild_index
+from index.schema import TEXT_FIELDS, text_analyzer
+from tests.index_data import write_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,3 +68,29 @@ def test_the_codec_names_the_whoosh_version_it_was_checked_against():
     assert f"Whoosh-Reloaded {installed}" in index.codec.__doc__
     names = reached(ROOT / "index" / "codec.py", whoosh_private_names())
     assert names and all(f"``{name}``" in index.codec.__doc__ for name in names)
+
+
+def test_a_second_searcher_scores_with_the_lengths_the_first_loaded(tmp_path, monkeypatch):
+    """Every thread has a searcher of its own: the field lengths scoring reads are loaded once
+    a segment, not once a searcher (else each thread's first search on a new generation
+    loads them again, most of a second a field at 100,000 features)."""
+    write_store(tmp_path)
+    rebuild_index(tmp_path)
+    loaded = []
+
+    def counted_array(typecode, values=()):
+        made = array(typecode, values)
+        loaded.append(typecode)
+        return made
+
+    monkeypatch.setattr("index.codec.array", counted_array)
+    ix = open_index(index_path(tmp_path))
+    stem = next(iter(text_analyzer()("recurring"))).text
+    query = Or([Term(name, stem) for name in TEXT_FIELDS])
+    with ix.searcher() as first:
+        assert first.search(query, limit=None).scored_length()
+    assert loaded
+    loaded.clear()
+    with ix.searcher() as second:
+        assert second.search(query, limit=None).scored_length()
+    assert loaded == []
