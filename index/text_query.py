@@ -29,6 +29,12 @@ def term_mask(searcher, tables: Tables, text: str) -> int:
     return tables.term_mask(("term", text), _word_docs(searcher.reader(), text))
 
 
+def term_mask_from(tables: Tables, text: str, documents) -> int:
+    """``term_mask`` of the term, from ``documents``, every document having it (when the
+    generation has none kept yet)."""
+    return tables.term_mask(("term", text), lambda: documents)
+
+
 def phrase_query(tokens: list[str]) -> Query:
     """The analysed words ``tokens`` in that order, in any full-text field."""
     return Or([Phrase(name, tokens) for name in TEXT_FIELDS])

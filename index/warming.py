@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from index.facets import Tables
 from index.ranking import kept_ranking, kept_scores
-from index.text_query import mask_again
+from index.text_query import mask_again, term_mask_from
 
 
 def carry_over(searcher, previous: Tables, tables: Tables) -> None:
@@ -21,9 +21,11 @@ def carry_over(searcher, previous: Tables, tables: Tables) -> None:
         tables.order(sort)
     if built.tickets:
         tables.tickets(searcher.reader())
+    for text in built.rankings:
+        documents, _scores = kept_ranking(searcher, tables, text)
+        # A word's ranking lists every document having it: its mask without reading postings.
+        term_mask_from(tables, text, documents)
     for key in built.term_masks:
         mask_again(searcher, tables, key)
-    for text in built.rankings:
-        kept_ranking(searcher, tables, text)
     for text in built.term_scores:
         kept_scores(searcher, tables, text)
