@@ -27,6 +27,11 @@ class LruCache(Generic[Value]):
     def __len__(self) -> int:
         return len(self._values)
 
+    def keys(self) -> list[Hashable]:
+        """The keys of the values kept, least recently used first."""
+        with self._lock:
+            return list(self._values)
+
     def find(self, key: Hashable) -> Value | None:
         """The value kept for ``key`` (now the most recently used), or None."""
         with self._lock:

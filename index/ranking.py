@@ -45,13 +45,23 @@ def ranking(searcher, tables: Tables, text: str) -> tuple[array, array]:
     return array("i", order), array("d", [scores[d] for d in order])
 
 
+def kept_ranking(searcher, tables: Tables, text: str) -> tuple[array, array]:
+    """``ranking`` of the term, as the generation keeps it."""
+    return tables.ranking(text, lambda: ranking(searcher, tables, text))
+
+
+def kept_scores(searcher, tables: Tables, text: str) -> dict[int, float]:
+    """``term_scores`` of the term, as the generation keeps them."""
+    return tables.term_scores(text, lambda: term_scores(searcher, text))
+
+
 def top_of_term(searcher, tables: Tables, text: str, results: bytes, limit: int):
     """The ``limit`` best (docnum, score) pairs among ``results`` (a mask's bytes) for one term.
 
     The term's documents are kept ranked for the generation, so a search walks them best
     first and stops at the ``limit``-th result, however many documents match.
     """
-    order, scores = tables.ranking(text, lambda: ranking(searcher, tables, text))
+    order, scores = kept_ranking(searcher, tables, text)
     top = []
     for index, docnum in enumerate(order):
         if results[docnum >> 3] >> (docnum & 7) & 1:
@@ -141,7 +151,7 @@ def top_by_terms(
         if term_frequency(searcher, tables, text) > KEEP_SCORES_LIMIT:
             add_result_scores(searcher, text, totals)  # too many to keep every score
             continue
-        scores = tables.term_scores(text, lambda text=text: term_scores(searcher, text))
+        scores = kept_scores(searcher, tables, text)
         if len(scores) < len(totals):
             for docnum, score in scores.items():
                 if docnum in totals:
