@@ -15,6 +15,7 @@ FLAGS = ("caution", "recommended", "impactful", "not_enabled_by_default")
 COMPLETE = "complete"  # an episode's parse health when every ID and paragraph found a feature
 # A HaloPSA ticket ID: 5 to 9 ASCII digits (the blog's are 6 and 7), written with or without "#".
 TICKET_DIGITS = r"[0-9]{5,9}(?![0-9])"
+TICKET_ID_RULE = "Ticket IDs are 5 to 9 digits"  # TICKET_DIGITS, as messages say it
 _TICKET_ID = re.compile(rf"#?({TICKET_DIGITS})")
 
 

@@ -275,3 +275,16 @@ def test_the_nav_shows_the_draft_to_its_editor_and_never_to_anyone_else(data_dir
         assert anonymous.get(url).status_code == 200  # cached for everyone
         assert "Draft: episode 21 (1 item)" in editor.get(url).get_data(as_text=True), url
         assert "nav-draft" not in anonymous.get(url).get_data(as_text=True), url
+
+
+def test_a_typed_feature_needs_a_ticket_id_the_site_can_show(data_dir):
+    # A ticket page and the API answer 5 to 9 digits: a 10-digit ID would be a dead link.
+    client = make_client(data_dir)
+    sign_in(client)
+    draft_url = new_draft(client)
+    typed = dict(title="Typed by hand", ticket_id="#1234567890", version="2.212", summary="Mine.")
+    response = post_form(client, draft_url, "/items", **typed)
+    assert response.status_code == 400
+    assert "Ticket IDs are 5 to 9 digits" in response.get_data(as_text=True)
+    assert item_ids(client, draft_url) == []
+    assert client.get("/ticket/1234567890").status_code == 404

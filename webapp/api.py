@@ -6,6 +6,7 @@ from dataclasses import asdict, replace
 
 from flask import Blueprint, abort, request, url_for
 
+from crawler.records import TICKET_ID_RULE
 from index import (
     EpisodeInfo,
     FeaturePage,
@@ -105,7 +106,7 @@ def ticket(ticket_id: str):
     """Every record of one ticket, newest episode first, and related features."""
     ticket_id = read_ticket_id(ticket_id)
     if ticket_id is None:
-        abort(404, description="Ticket IDs are 5 to 9 digits, like /ticket/1085470.json.")
+        abort(404, description=f"{TICKET_ID_RULE}, like /ticket/1085470.json.")
     reader = current_reader()
     hits = reader.ticket(ticket_id)
     if not hits:

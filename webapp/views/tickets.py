@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
+from crawler.records import TICKET_ID_RULE
 from index import read_ticket_id
 from webapp.app import current_reader
 from webapp.views.helpers import completeness, current_picks
@@ -29,7 +30,7 @@ def ticket(ticket_id: str):
     digits = read_ticket_id(ticket_id)
     if digits is None:
         shown = ticket_id.lstrip("#")[:40]
-        abort(404, description=f"#{shown} is not a ticket number. Ticket IDs are 5 to 9 digits.")
+        abort(404, description=f"#{shown} is not a ticket number. {TICKET_ID_RULE}.")
     ticket_id = digits
     reader = current_reader()
     hits = reader.ticket(ticket_id)

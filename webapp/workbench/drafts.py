@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from crawler.records import timestamp_seconds
+from crawler.records import TICKET_ID_RULE, read_ticket_id, timestamp_seconds
 from crawler.safe_text import safe_text
 from crawler.versions import canonical_version
 from index import HalonotesError
@@ -23,7 +23,6 @@ from webapp.shownotes import clock
 
 MAX_ITEMS = 100
 MAX_TEXT = 5000
-_TICKET = re.compile(r"#?\s*(\d{5,12})")
 _TIMESTAMP = re.compile(r"\d{1,2}:[0-5]\d(?::[0-5]\d)?")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _BULLET_MARK = re.compile(r"^(?:[•·]|[-*–](?=\s))\s*")
@@ -100,10 +99,10 @@ def versions_of(value: str) -> tuple[str, ...]:
 
 def ticket_of(value: str) -> str:
     """The digits of a ticket ID (``#843566`` or ``843566``), or DraftError."""
-    match = _TICKET.fullmatch(value.strip())
-    if not match:
-        raise DraftError(f"{value!r} is not a ticket ID: write 5 to 12 digits, like 843566.")
-    return match.group(1)
+    digits = read_ticket_id(value)
+    if digits is None:
+        raise DraftError(f"{value!r} is not a ticket ID. {TICKET_ID_RULE}, like 843566.")
+    return digits
 
 
 def timestamp_of(value: str | None) -> str | None:
