@@ -51,7 +51,6 @@ class Generations:
         data_dir: Path,
         *,
         warm: Callable[[Tables | None], None] | None = None,
-        settled_ns: int = SETTLED_NS,
     ):
         """Open the index, or raise IndexMissingError naming the fix.
 
@@ -61,7 +60,7 @@ class Generations:
         every call sees the latest commit at once.
         """
         self._warm_calls = warm
-        self._settled_ns = settled_ns
+        self._settled_ns = SETTLED_NS
         self._warming: set[Ident] = set()
         self._warmed_idents: set[Ident] = set()
         self._link = index_path(data_dir)

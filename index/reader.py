@@ -18,7 +18,7 @@ from crawler.versions import canonical_version
 from index import pages
 from index.cache import LruCache
 from index.facets import Tables
-from index.generations import SETTLED_NS, Generations
+from index.generations import Generations
 from index.model import EpisodeInfo, FacetCount, FeaturePage, Hit, ResultPage, SearchRequest
 from index.related import related
 from index.search import facet_values, search
@@ -49,7 +49,6 @@ class IndexReader:
         self._generations = Generations(
             self.data_dir,
             warm=self.warm if warm_in_background else None,
-            settled_ns=SETTLED_NS,
         )
 
     def close(self) -> None:

@@ -260,7 +260,7 @@ def test_a_pinned_reader_answers_from_its_snapshot_until_unpinned(tmp_path):
 def test_a_reader_trusting_a_settled_folder_still_sees_the_next_commit(tmp_path, monkeypatch):
     """Readers skip listing an index folder whose contents have not changed for a while; a
     commit changes the folder, so it is seen at once however settled the folder was."""
-    monkeypatch.setattr("index.reader.SETTLED_NS", 0)
+    monkeypatch.setattr("index.generations.SETTLED_NS", 0)
     store = write_store(tmp_path)
     rebuild_index(tmp_path)
     reader = IndexReader(tmp_path)
