@@ -35,6 +35,7 @@ from crawler.spider import CHANGED, LIVE_START_URL, NEW, UNCHANGED, EpisodeSpide
 from crawler.state import crawl_lock
 from crawler.store import default_data_dir
 from index.build import update_index
+from webapp.options import data_option
 
 # Loggers whose warnings restate a failed page's report line (retries given up, size cap).
 QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.core.downloader.handlers.http11")
@@ -217,12 +218,7 @@ def crawl_then_index(
     metavar="URL",
     help=f"Listing (or post) to start from.  [default: {LIVE_START_URL}]",
 )
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Data folder.  [default: $HALONOTES_DATA or data]",
-)
+@data_option("Data folder.  [default: $HALONOTES_DATA or data]", resolved=False)
 @click.option("--sample", is_flag=True, help="Crawl the bundled sample site, served on 127.0.0.1.")
 @click.option(
     "--http-cache", is_flag=True, help="Keep an HTTP cache in DATA/.httpcache (for development)."
