@@ -406,3 +406,56 @@ def test_parse_request_validates_and_canonicalises():
 def test_parse_request_explains_bad_parameters(args, message):
     with pytest.raises(QueryError, match=message):
         parse_request(args)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"area": " nowhere "}, f"Unknown area ' nowhere '; known areas: {KNOWN_AREAS}."),
+        (
+            {"integration": "nowhere"},
+            f"Unknown integration 'nowhere'; known integrations: {KNOWN_INTEGRATIONS}.",
+        ),
+        (
+            {"flag": "shiny"},
+            "flag must be one of caution, recommended, impactful, not_enabled_by_default.",
+        ),
+        (
+            {"flag": "not enabled by default"},
+            "flag must be one of caution, recommended, impactful, not_enabled_by_default.",
+        ),
+        ({"episode": "0"}, "episode must be from 1 to 999999, not 0."),
+        ({"from": "x"}, "from must be a HaloPSA version such as 2.212, not 'x'."),
+        ({"version_to": "x"}, "to must be a HaloPSA version such as 2.212, not 'x'."),
+        (
+            {"sort": " RANDOM "},
+            "sort must be one of relevance, version, newest, timestamp, not 'random'.",
+        ),
+    ],
+)
+def test_each_bad_parameter_gets_its_own_whole_message(args, message):
+    with pytest.raises(QueryError) as raised:
+        parse_request(args)
+    assert str(raised.value) == message
+
+
+def test_blank_parameters_are_not_given_and_names_are_read_loosely():
+    request = parse_request(
+        {
+            "area": "  ",
+            "episode": " ",
+            "version": " ",
+            "from": "",
+            "version_to": "v2.3",
+            "integration": " QBO ",
+            "flag": "Not-Enabled-By-Default",
+            "sort": " Version ",
+        }
+    )
+    assert (request.area, request.episode, request.version, request.version_from) == (None,) * 4
+    assert (request.version_to, request.integration, request.flag, request.sort) == (
+        "2.300",
+        "quickbooks-online",
+        "not_enabled_by_default",
+        "version",
+    )
