@@ -108,15 +108,23 @@ def _version_range(value: str) -> VersionRange | None:
     if not match:
         return None
     if match.group("op"):
-        canonical = canonical_version(match.group("bound"))
-        if canonical is None:
-            return None
-        key = version_key(canonical)
-        op = match.group("op")
-        if op.startswith(">"):
-            return VersionRange(low_key=key, low_inclusive=op == ">=")
-        return VersionRange(high_key=key, high_inclusive=op == "<=")
-    low, high = match.group("low").strip(), match.group("high").strip()
+        return _bounded_range(match.group("op"), match.group("bound"))
+    return _span(match.group("low").strip(), match.group("high").strip())
+
+
+def _bounded_range(op: str, bound: str) -> VersionRange | None:
+    """``>=2.212``, ``>2.212``, ``<=2.212`` or ``<2.212``."""
+    canonical = canonical_version(bound)
+    if canonical is None:
+        return None
+    key = version_key(canonical)
+    if op.startswith(">"):
+        return VersionRange(low_key=key, low_inclusive=op == ">=")
+    return VersionRange(high_key=key, high_inclusive=op == "<=")
+
+
+def _span(low: str, high: str) -> VersionRange | None:
+    """``low..high``, either end left open, its ends put in release order."""
     if not low and not high:
         return None
     low_version = canonical_version(low) if low else None
@@ -372,7 +380,9 @@ def request_filters(request: SearchRequest, parsed: ParsedQuery) -> ParsedQuery:
     return parsed
 
 
-def _int(args: Mapping[str, str], name: str, *, default: int, low: int, high: int) -> int:
+def _int(
+    args: Mapping[str, str], name: str, *, default: int | None, low: int, high: int
+) -> int | None:
     raw = (args.get(name) or "").strip()
     if not raw:
         return default
@@ -392,6 +402,26 @@ def _version_param(args: Mapping[str, str], name: str, *aliases: str) -> str | N
     if canonical is None:
         raise QueryError(f"{name} must be a HaloPSA version such as 2.212, not {raw[:20]!r}.")
     return canonical
+
+
+_KNOWN_PARAMS = {
+    "area": resolve_area,
+    "integration": resolve_integration,
+    "flag": lambda name: _FLAG_NAMES.get(name.lower()),
+}
+
+
+def _known_param(args: Mapping[str, str], name: str) -> str | None:
+    """An ``area``, ``integration`` or ``flag`` parameter, read by its name; None when blank."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    found = _KNOWN_PARAMS[name](raw)
+    if found is None:
+        if name == "flag":
+            raise QueryError(f"flag must be one of {', '.join(FLAGS)}.")
+        raise QueryError(unknown_value(name, args[name]))
+    return found
 
 
 def parse_request(args: Mapping[str, str]) -> SearchRequest:
@@ -414,19 +444,10 @@ def parse_request(args: Mapping[str, str]) -> SearchRequest:
     sort = (args.get("sort") or "relevance").strip().lower()
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort[:20]!r}.")
-    area = (args.get("area") or "").strip() or None
-    if area is not None and (area := resolve_area(area)) is None:
-        raise QueryError(unknown_value("area", args.get("area", "")))
-    integration = (args.get("integration") or "").strip() or None
-    if integration is not None and (integration := resolve_integration(integration)) is None:
-        raise QueryError(unknown_value("integration", args.get("integration", "")))
-    flag = (args.get("flag") or "").strip() or None
-    if flag is not None and (flag := _FLAG_NAMES.get(flag.lower())) is None:
-        raise QueryError(f"flag must be one of {', '.join(FLAGS)}.")
-    episode_raw = (args.get("episode") or "").strip()
-    episode = None
-    if episode_raw:
-        episode = _int(args, "episode", default=0, low=1, high=999_999)
+    area = _known_param(args, "area")
+    integration = _known_param(args, "integration")
+    flag = _known_param(args, "flag")
+    episode = _int(args, "episode", default=None, low=1, high=999_999)
     return SearchRequest(
         q=q.strip(),
         version=_version_param(args, "version"),
