@@ -200,7 +200,7 @@ class _QueryReader:
 
     def read(self, text: str) -> ParsedQuery:
         """Read the whole text; notices say what was cut or could not be read."""
-        for count, match in enumerate(_TOKEN.finditer(self._bounded(text))):
+        for count, match in enumerate(_TOKEN.finditer(self._cut(text))):
             if count >= MAX_TERMS:
                 self.parsed.notices.append(
                     f"Only the first {MAX_TERMS} words of the query were used."
@@ -208,7 +208,7 @@ class _QueryReader:
                 break
             either_from, self.or_at = self.or_at, None
             self._token(match)
-            if either_from is not None:
+            if either_from is not None:  # the token after an OR: join it to the word before
                 self._join_either(either_from)
         if self.or_at is not None:
             self._join_either(-1)  # OR with no word after it
@@ -219,7 +219,8 @@ class _QueryReader:
             )
         return self.parsed
 
-    def _bounded(self, text: str) -> str:
+    def _cut(self, text: str) -> str:
+        """The text without NUL characters, cut to MAX_QUERY_CHARS (with a notice)."""
         text = (text or "").replace("\x00", " ")
         if len(text) > MAX_QUERY_CHARS:
             self.parsed.notices.append(
@@ -229,6 +230,7 @@ class _QueryReader:
         return text
 
     def _token(self, match: re.Match) -> None:
+        """A stray quote, a phrase, an excluded word, or the first kind of token it reads as."""
         if match.group("stray"):
             self.unreadable.append('"')
         elif match.group("phrase") is not None:
