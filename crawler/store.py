@@ -190,6 +190,31 @@ def _feature_order(feature: Feature) -> tuple:
     return (feature.episode or 0, feature.position, feature.key)
 
 
+def _episode_order(episode: Episode) -> int:
+    return episode.episode
+
+
+def _merge_features(
+    stored: list[Feature], features: list[Feature]
+) -> tuple[list[Feature], MergeReport]:
+    """The stored features with those of each episode in ``features`` replaced, in store
+    order, and what that changed, counted by key."""
+    replaced = {f.episode for f in features}
+    kept = [f for f in stored if f.episode not in replaced]
+    old_by_key = {f.key: f for f in stored if f.episode in replaced}
+    new_by_key = {f.key: f for f in features}
+    report = MergeReport(removed=len(set(old_by_key) - set(new_by_key)))
+    for key, feature in new_by_key.items():
+        old = old_by_key.get(key)
+        if old is None:
+            report.added += 1
+        elif old != feature:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return sorted([*kept, *new_by_key.values()], key=_feature_order), report
+
+
 class Store:
     """The records in one data folder."""
 
@@ -401,52 +426,35 @@ class Store:
         features = list(features)
         with self.locked():
             if self._appendable(episodes, features):
-                new_features = list({f.key: f for f in features}.values())
-                self._append(
-                    {
-                        self.episodes_path: [
-                            e.to_dict() for e in sorted(episodes, key=lambda e: e.episode)
-                        ],
-                        self.features_path: [
-                            f.to_dict() for f in sorted(new_features, key=_feature_order)
-                        ],
-                    }
-                )
-                return MergeReport(added=len(new_features))
-            stored_episodes = {e.key: e for e in self.episodes()}
-            stored_features = self.features()
-            report = MergeReport()
+                return self._append_newer(episodes, features)
+            return self._rewrite(episodes, features)
 
-            new_episodes = dict(stored_episodes)
-            for episode in episodes:
-                new_episodes[episode.key] = episode
+    def _append_newer(self, episodes: list[Episode], features: list[Feature]) -> MergeReport:
+        """Append episodes newer than every stored one, with their features."""
+        new_features = list({f.key: f for f in features}.values())
+        self._append(
+            {
+                self.episodes_path: [e.to_dict() for e in sorted(episodes, key=_episode_order)],
+                self.features_path: [f.to_dict() for f in sorted(new_features, key=_feature_order)],
+            }
+        )
+        return MergeReport(added=len(new_features))
 
-            replaced = {f.episode for f in features}
-            kept = [f for f in stored_features if f.episode not in replaced]
-            old_by_key = {f.key: f for f in stored_features if f.episode in replaced}
-            new_by_key: dict[str, Feature] = {}
-            for feature in features:
-                new_by_key[feature.key] = feature
-            for key, feature in new_by_key.items():
-                old = old_by_key.get(key)
-                if old is None:
-                    report.added += 1
-                elif old != feature:
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
-            report.removed = len(set(old_by_key) - set(new_by_key))
-
-            changed: dict[Path, list[dict]] = {}
-            merged = sorted([*kept, *new_by_key.values()], key=_feature_order)
-            if merged != stored_features:
-                changed[self.features_path] = [f.to_dict() for f in merged]
-            ordered_episodes = sorted(new_episodes.values(), key=lambda e: e.episode)
-            if ordered_episodes != sorted(stored_episodes.values(), key=lambda e: e.episode):
-                changed[self.episodes_path] = [e.to_dict() for e in ordered_episodes]
-            if changed:
-                self._commit(changed)
-            return report
+    def _rewrite(self, episodes: list[Episode], features: list[Feature]) -> MergeReport:
+        """Merge into the stored records and write back each file that changed."""
+        stored_episodes = {e.key: e for e in self.episodes()}
+        stored_features = self.features()
+        merged_features, report = _merge_features(stored_features, features)
+        merged_episodes = {**stored_episodes, **{e.key: e for e in episodes}}
+        ordered_episodes = sorted(merged_episodes.values(), key=_episode_order)
+        changed: dict[Path, list[dict]] = {}
+        if merged_features != stored_features:
+            changed[self.features_path] = [f.to_dict() for f in merged_features]
+        if ordered_episodes != sorted(stored_episodes.values(), key=_episode_order):
+            changed[self.episodes_path] = [e.to_dict() for e in ordered_episodes]
+        if changed:
+            self._commit(changed)
+        return report
 
     def replace_release_notes(self, version: str, features: Iterable[Feature]) -> int:
         """Replace the release-note features of one version; return how many are stored."""

@@ -39,6 +39,7 @@ _TIMESTAMP = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 _VERSION_WORD = re.compile(r"v\d{1,2}\.\d{1,3}(?:\.\d{1,4})?", re.IGNORECASE)
 _FILTER = re.compile(r"(?P<name>[A-Za-z_]+):(?P<value>.+)")
 _RANGE = re.compile(r"(?P<low>[\w.]*?)\.\.(?P<high>[\w.]*)|(?P<op>>=|<=|>|<)(?P<bound>.+)")
+_PREFIX = re.compile(r"\w+\*+")  # "recur*"
 _FLAG_NAMES = {flag.replace("_", "-"): flag for flag in FLAGS} | {flag: flag for flag in FLAGS}
 _NOT_A_TICKET = re.compile(r"#(\w+)")  # "#abc": ticket syntax without the digits
 _VERSION_LIKE = re.compile(r"v\d[\w.]*", re.IGNORECASE)  # "v2.2x": meant as a version
@@ -107,15 +108,23 @@ def _version_range(value: str) -> VersionRange | None:
     if not match:
         return None
     if match.group("op"):
-        canonical = canonical_version(match.group("bound"))
-        if canonical is None:
-            return None
-        key = version_key(canonical)
-        op = match.group("op")
-        if op.startswith(">"):
-            return VersionRange(low_key=key, low_inclusive=op == ">=")
-        return VersionRange(high_key=key, high_inclusive=op == "<=")
-    low, high = match.group("low").strip(), match.group("high").strip()
+        return _bounded_range(match.group("op"), match.group("bound"))
+    return _span(match.group("low").strip(), match.group("high").strip())
+
+
+def _bounded_range(op: str, bound: str) -> VersionRange | None:
+    """``>=2.212``, ``>2.212``, ``<=2.212`` or ``<2.212``."""
+    canonical = canonical_version(bound)
+    if canonical is None:
+        return None
+    key = version_key(canonical)
+    if op.startswith(">"):
+        return VersionRange(low_key=key, low_inclusive=op == ">=")
+    return VersionRange(high_key=key, high_inclusive=op == "<=")
+
+
+def _span(low: str, high: str) -> VersionRange | None:
+    """``low..high``, either end left open, its ends put in release order."""
     if not low and not high:
         return None
     low_version = canonical_version(low) if low else None
@@ -180,103 +189,175 @@ def _plain_words(text: str) -> list[Word]:
     return [Word(part) for part in re.findall(r"\w+", text)]
 
 
-def _join_either(parsed: ParsedQuery, either_from: int | None) -> None:
-    """After ``a OR b``: make the word before OR and the one after it one either-word."""
-    if either_from is None:
-        return
-    words = parsed.words
-    if either_from < 1 or len(words) != either_from + 1 or words[-2].negated or words[-1].negated:
-        parsed.notices.append("OR goes between two words, like: invoice OR quote.")
-        return
-    first, second = words[-2], words[-1]
-    either = (*(first.either or (first,)), second)
-    words[-2:] = [Word(f"{first.text} OR {second.text}", either=either)]
+class _QueryReader:
+    """Reads a query's tokens, one method per kind of token, into a ParsedQuery."""
+
+    def __init__(self):
+        self.parsed = ParsedQuery()
+        self.prefixes = 0  # prefix* words read so far
+        self.unreadable: list[str] = []  # tokens searched as plain words instead
+        self.or_at: int | None = None  # after "OR": how many words there were before it
+
+    def read(self, text: str) -> ParsedQuery:
+        """Read the whole text; notices say what was cut or could not be read."""
+        for count, match in enumerate(_TOKEN.finditer(self._cut(text))):
+            if count >= MAX_TERMS:
+                self.parsed.notices.append(
+                    f"Only the first {MAX_TERMS} words of the query were used."
+                )
+                break
+            either_from, self.or_at = self.or_at, None
+            self._token(match)
+            if either_from is not None:  # the token after an OR: join it to the word before
+                self._join_either(either_from)
+        if self.or_at is not None:
+            self._join_either(-1)  # OR with no word after it
+        if self.unreadable:
+            shown = " ".join(self.unreadable[:3])
+            self.parsed.notices.append(
+                f"Could not read {shown} as search syntax; searched for the words."
+            )
+        return self.parsed
+
+    def _cut(self, text: str) -> str:
+        """The text without NUL characters, cut to MAX_QUERY_CHARS (with a notice)."""
+        text = (text or "").replace("\x00", " ")
+        if len(text) > MAX_QUERY_CHARS:
+            self.parsed.notices.append(
+                f"The query was cut to its first {MAX_QUERY_CHARS} characters."
+            )
+            return text[:MAX_QUERY_CHARS]
+        return text
+
+    def _token(self, match: re.Match) -> None:
+        """A stray quote, a phrase, an excluded word, or the first kind of token it reads as."""
+        if match.group("stray"):
+            self.unreadable.append('"')
+        elif match.group("phrase") is not None:
+            self._phrase(match.group("phrase"), negated=bool(match.group("neg")))
+        elif (token := match.group("word")).startswith("-") and len(token) > 1:
+            self._words(token[1:], negated=True)  # "-word" excludes words; it is never a lookup
+        elif not any(
+            read(token)
+            for read in (
+                self._ticket,
+                self._timestamp,
+                self._version,
+                self._or,
+                self._filter,
+                self._not_a_ticket,
+                self._not_a_version,
+            )
+        ):
+            self._words(token, negated=False)
+
+    def _phrase(self, text: str, *, negated: bool) -> None:
+        phrase = " ".join(re.findall(r"\w+", text))
+        if phrase:
+            self.parsed.words.append(Word(phrase, phrase=True, negated=negated))
+
+    def _ticket(self, token: str) -> bool:
+        ticket = read_ticket_id(token)
+        if ticket:
+            self.parsed.tickets.append(ticket)
+        return bool(ticket)
+
+    def _timestamp(self, token: str) -> bool:
+        if _TIMESTAMP.fullmatch(token) and timestamp_seconds(token) is not None:
+            self.parsed.timestamps.append(token)
+            return True
+        return False
+
+    def _version(self, token: str) -> bool:
+        version = canonical_version(token) if _VERSION_WORD.fullmatch(token) else None
+        if version:
+            self.parsed.versions.append(version)
+        return bool(version)
+
+    def _or(self, token: str) -> bool:
+        if token == "OR":
+            self.or_at = len(self.parsed.words)
+        return token == "OR"
+
+    def _filter(self, token: str) -> bool:
+        found = _FILTER.fullmatch(token)
+        if not found:
+            return False
+        name, value = found.group("name").lower(), found.group("value")
+        if _read_filter(name, value, self.parsed):
+            pass
+        elif name in ("area", "integration", "flag"):
+            # A filter for something unknown matches nothing, and says what is known.
+            getattr(self.parsed, f"{name}s").append(value.lower())
+            self.parsed.notices.append(unknown_value(name, value))
+        else:
+            self.unreadable.append(token)
+            self.parsed.words.extend(_plain_words(token))
+        return True
+
+    def _not_a_ticket(self, token: str) -> bool:
+        """``#abc``: ticket syntax without the digits, searched as the word."""
+        found = _NOT_A_TICKET.fullmatch(token)
+        if found:
+            self.parsed.notices.append(
+                f"{token[:40]} is not a ticket number (ticket IDs are digits, like #1085470); "
+                f"searched for the word {found.group(1)[:40]!r}."
+            )
+            self.parsed.words.append(Word(found.group(1), suggest=False))
+        return bool(found)
+
+    def _not_a_version(self, token: str) -> bool:
+        """``v2.2x``: meant as a version, searched as a phrase."""
+        if not _VERSION_LIKE.fullmatch(token):
+            return False
+        self.parsed.notices.append(
+            f"{token[:40]} is not a version: write one like v2.212, or a range like "
+            "version:2.210..2.216."
+        )
+        self.parsed.words.append(Word(" ".join(w.text for w in _plain_words(token)), phrase=True))
+        return True
+
+    def _words(self, token: str, *, negated: bool) -> None:
+        """A ``prefix*``, or plain words (several make a phrase)."""
+        if _PREFIX.fullmatch(token):
+            self._prefix(token, negated=negated)
+            return
+        words = _plain_words(token)
+        if token.strip("\"'*?()[]{}+~^!:\\/") != token and words:
+            self.unreadable.append(token)
+        if len(words) > 1:
+            self.parsed.words.append(Word(" ".join(w.text for w in words), phrase=True))
+        elif words:
+            self.parsed.words.append(replace(words[0], negated=negated))
+
+    def _prefix(self, token: str, *, negated: bool) -> None:
+        stem = token.rstrip("*")
+        if len(stem) >= MIN_PREFIX and self.prefixes < MAX_PREFIXES:
+            self.prefixes += 1
+            self.parsed.words.append(Word(stem, prefix=True, negated=negated))
+        else:
+            self.unreadable.append(token)
+            self.parsed.words.append(Word(stem, negated=negated))
+
+    def _join_either(self, either_from: int) -> None:
+        """After ``a OR b``: make the word before OR and the one after it one either-word."""
+        words = self.parsed.words
+        if (
+            either_from < 1
+            or len(words) != either_from + 1
+            or words[-2].negated
+            or words[-1].negated
+        ):
+            self.parsed.notices.append("OR goes between two words, like: invoice OR quote.")
+            return
+        first, second = words[-2], words[-1]
+        either = (*(first.either or (first,)), second)
+        words[-2:] = [Word(f"{first.text} OR {second.text}", either=either)]
 
 
 def parse_query(text: str) -> ParsedQuery:
     """Read a query's text into words, lookups and filters; never raises."""
-    parsed = ParsedQuery()
-    text = (text or "").replace("\x00", " ")
-    if len(text) > MAX_QUERY_CHARS:
-        text = text[:MAX_QUERY_CHARS]
-        parsed.notices.append(f"The query was cut to its first {MAX_QUERY_CHARS} characters.")
-    prefixes = 0
-    unreadable: list[str] = []
-    either_from: int | None = None  # at "OR": how many words there were before it
-    join_at: int | None = None  # the same, while the word after OR is read
-    for count, match in enumerate(_TOKEN.finditer(text)):
-        _join_either(parsed, join_at)
-        join_at, either_from = either_from, None
-        if count >= MAX_TERMS:
-            parsed.notices.append(f"Only the first {MAX_TERMS} words of the query were used.")
-            break
-        if match.group("stray"):
-            unreadable.append('"')
-            continue
-        if match.group("phrase") is not None:
-            phrase = " ".join(re.findall(r"\w+", match.group("phrase")))
-            if phrase:
-                parsed.words.append(Word(phrase, phrase=True, negated=bool(match.group("neg"))))
-            continue
-        token = match.group("word")
-        negated = token.startswith("-") and len(token) > 1
-        if negated:
-            token = token[1:]
-        if (ticket := read_ticket_id(token)) and not negated:
-            parsed.tickets.append(ticket)
-        elif _TIMESTAMP.fullmatch(token) and timestamp_seconds(token) is not None and not negated:
-            parsed.timestamps.append(token)
-        elif _VERSION_WORD.fullmatch(token) and canonical_version(token) and not negated:
-            parsed.versions.append(canonical_version(token))
-        elif token == "OR" and not negated:
-            either_from = len(parsed.words)
-            continue
-        elif (found := _FILTER.fullmatch(token)) and not negated:
-            name = found.group("name").lower()
-            if _read_filter(name, found.group("value"), parsed):
-                pass
-            elif name in ("area", "integration", "flag"):
-                # A filter for something unknown matches nothing, and says what is known.
-                getattr(parsed, f"{name}s").append(found.group("value").lower())
-                parsed.notices.append(unknown_value(name, found.group("value")))
-            else:
-                unreadable.append(token)
-                parsed.words.extend(_plain_words(token))
-        elif (not_ticket := _NOT_A_TICKET.fullmatch(token)) and not negated:
-            parsed.notices.append(
-                f"{token[:40]} is not a ticket number (ticket IDs are digits, like #1085470); "
-                f"searched for the word {not_ticket.group(1)[:40]!r}."
-            )
-            parsed.words.append(Word(not_ticket.group(1), suggest=False))
-        elif _VERSION_LIKE.fullmatch(token) and not negated:
-            parsed.notices.append(
-                f"{token[:40]} is not a version: write one like v2.212, or a range like "
-                "version:2.210..2.216."
-            )
-            parsed.words.append(Word(" ".join(w.text for w in _plain_words(token)), phrase=True))
-        elif token.endswith("*") and re.fullmatch(r"\w+\*+", token):
-            stem = token.rstrip("*")
-            if len(stem) >= MIN_PREFIX and prefixes < MAX_PREFIXES:
-                prefixes += 1
-                parsed.words.append(Word(stem, prefix=True, negated=negated))
-            else:
-                unreadable.append(token)
-                parsed.words.append(Word(stem, negated=negated))
-        else:
-            words = _plain_words(token)
-            if token.strip("\"'*?()[]{}+~^!:\\/") != token and words:
-                unreadable.append(token)
-            if len(words) > 1:
-                parsed.words.append(Word(" ".join(w.text for w in words), phrase=True))
-            elif words:
-                parsed.words.append(replace(words[0], negated=negated))
-    _join_either(parsed, join_at)
-    if either_from is not None:
-        _join_either(parsed, -1)  # OR with no word after it
-    if unreadable:
-        shown = " ".join(unreadable[:3])
-        parsed.notices.append(f"Could not read {shown} as search syntax; searched for the words.")
-    return parsed
+    return _QueryReader().read(text)
 
 
 def request_filters(request: SearchRequest, parsed: ParsedQuery) -> ParsedQuery:
@@ -301,7 +382,9 @@ def request_filters(request: SearchRequest, parsed: ParsedQuery) -> ParsedQuery:
     return parsed
 
 
-def _int(args: Mapping[str, str], name: str, *, default: int, low: int, high: int) -> int:
+def _int(
+    args: Mapping[str, str], name: str, *, default: int | None, low: int, high: int
+) -> int | None:
     raw = (args.get(name) or "").strip()
     if not raw:
         return default
@@ -321,6 +404,26 @@ def _version_param(args: Mapping[str, str], name: str, *aliases: str) -> str | N
     if canonical is None:
         raise QueryError(f"{name} must be a HaloPSA version such as 2.212, not {raw[:20]!r}.")
     return canonical
+
+
+_KNOWN_PARAMS = {
+    "area": resolve_area,
+    "integration": resolve_integration,
+    "flag": lambda name: _FLAG_NAMES.get(name.lower()),
+}
+
+
+def _known_param(args: Mapping[str, str], name: str) -> str | None:
+    """An ``area``, ``integration`` or ``flag`` parameter, read by its name; None when blank."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    found = _KNOWN_PARAMS[name](raw)
+    if found is None:
+        if name == "flag":
+            raise QueryError(f"flag must be one of {', '.join(FLAGS)}.")
+        raise QueryError(unknown_value(name, args[name]))
+    return found
 
 
 def parse_request(args: Mapping[str, str]) -> SearchRequest:
@@ -343,19 +446,10 @@ def parse_request(args: Mapping[str, str]) -> SearchRequest:
     sort = (args.get("sort") or "relevance").strip().lower()
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort[:20]!r}.")
-    area = (args.get("area") or "").strip() or None
-    if area is not None and (area := resolve_area(area)) is None:
-        raise QueryError(unknown_value("area", args.get("area", "")))
-    integration = (args.get("integration") or "").strip() or None
-    if integration is not None and (integration := resolve_integration(integration)) is None:
-        raise QueryError(unknown_value("integration", args.get("integration", "")))
-    flag = (args.get("flag") or "").strip() or None
-    if flag is not None and (flag := _FLAG_NAMES.get(flag.lower())) is None:
-        raise QueryError(f"flag must be one of {', '.join(FLAGS)}.")
-    episode_raw = (args.get("episode") or "").strip()
-    episode = None
-    if episode_raw:
-        episode = _int(args, "episode", default=0, low=1, high=999_999)
+    area = _known_param(args, "area")
+    integration = _known_param(args, "integration")
+    flag = _known_param(args, "flag")
+    episode = _int(args, "episode", default=None, low=1, high=999_999)
     return SearchRequest(
         q=q.strip(),
         version=_version_param(args, "version"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -34,6 +35,7 @@ from crawler.spider import CHANGED, LIVE_START_URL, NEW, UNCHANGED, EpisodeSpide
 from crawler.state import crawl_lock
 from crawler.store import default_data_dir
 from index.build import update_index
+from webapp.options import data_option
 
 # Loggers whose warnings restate a failed page's report line (retries given up, size cap).
 QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.core.downloader.handlers.http11")
@@ -139,18 +141,84 @@ class ProgressDisplay:
             )
 
 
+@dataclass
+class CrawlOutcome:
+    """A finished crawl: the run, the URL it started from, its bounds and the index update."""
+
+    run: CrawlRun
+    start_url: str
+    bounds: CrawlBounds
+    index_error: HalonotesError | None
+
+    def write_report(self) -> None:
+        """Write ``data/last_run.json``, with the bounds the crawl stopped at."""
+        self.run.report.finish()
+        self.run.report.stopped_at = list(self.bounds.reached)
+        write_last_run(self.run.data_dir, self.run.report)
+
+    def echo(self) -> None:
+        """One line on stderr per failed page and for an index left behind; the summary."""
+        for row in self.run.report.pages:
+            if row.failed:
+                click.echo(f"{row.url}: {row.outcome}", err=True)
+        if self.index_error is not None:
+            click.echo(f"Search index not updated: {self.index_error}", err=True)
+        click.echo(summary_line(self.run))
+
+    def failure(self) -> str | None:
+        """Why the command exits non-zero, or None: the first of the bounds reached, nothing
+        fetched, a format change, every post failing, and posts read in part."""
+        run, partial = self.run, self.run.report.totals["partial"]
+        if self.bounds.message():
+            return self.bounds.message()
+        if run.fetched == 0:
+            return f"Nothing could be fetched from {self.start_url}."
+        if run.format_changed:
+            return (
+                "A fetched episode post gave no features: the blog's format has probably "
+                "changed. Its stored records were kept."
+            )
+        if run.posts_answered == 0 and run.posts_failed:
+            return (
+                f"None of the {run.posts_failed} episode posts could be fetched (see above). "
+                "Their stored records were kept."
+            )
+        if partial:
+            read = "; ".join(p for row in run.report.pages for p in row.partial)
+            return (
+                f"{partial} episode posts were read only in part: {read}. "
+                "Their records hold what could be read."
+            )
+        return None
+
+
+def crawl_then_index(
+    start_url: str | None, *, data_dir: Path, sample: bool, bounds: CrawlBounds, **options
+) -> CrawlOutcome:
+    """Crawl under the folder's crawl lock (the bundled sample site with ``sample``), showing
+    progress, then bring an existing search index up to date when the store changed.
+
+    ``options`` are the other options of ``run_crawl``.
+    """
+    with crawl_lock(data_dir), contextlib.ExitStack() as stack:
+        if sample:
+            start_url = stack.enter_context(sample_server()).origin + "/thoughts"
+        start_url = start_url or LIVE_START_URL
+        display = stack.enter_context(ProgressDisplay())
+        run = run_crawl(
+            start_url, data_dir=data_dir, bounds=bounds, on_page=display.page, **options
+        )
+        index_error = update_search_index(data_dir) if run.store_changed else None
+    return CrawlOutcome(run, start_url, bounds, index_error)
+
+
 @click.command("crawl")
 @click.option(
     "--start-url",
     metavar="URL",
     help=f"Listing (or post) to start from.  [default: {LIVE_START_URL}]",
 )
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Data folder.  [default: $HALONOTES_DATA or data]",
-)
+@data_option("Data folder.  [default: $HALONOTES_DATA or data]", resolved=False)
 @click.option("--sample", is_flag=True, help="Crawl the bundled sample site, served on 127.0.0.1.")
 @click.option(
     "--http-cache", is_flag=True, help="Keep an HTTP cache in DATA/.httpcache (for development)."
@@ -230,50 +298,21 @@ def crawl_command(
         seconds=max_time,
     )
     try:
-        with crawl_lock(data_dir), contextlib.ExitStack() as stack:
-            if sample:
-                start_url = stack.enter_context(sample_server()).origin + "/thoughts"
-            display = stack.enter_context(ProgressDisplay())
-            run = run_crawl(
-                start_url or LIVE_START_URL,
-                data_dir=data_dir,
-                timeout=timeout,
-                retries=retries,
-                delay=delay if delay is not None else (SAMPLE_DELAY if sample else LIVE_DELAY),
-                http_cache=http_cache,
-                refresh=refresh,
-                bounds=bounds,
-                on_page=display.page,
-            )
-            index_error = update_search_index(data_dir) if run.store_changed else None
-        run.report.finish()
-        run.report.stopped_at = list(bounds.reached)
-        write_last_run(data_dir, run.report)
+        outcome = crawl_then_index(
+            start_url,
+            data_dir=data_dir,
+            sample=sample,
+            timeout=timeout,
+            retries=retries,
+            delay=delay if delay is not None else (SAMPLE_DELAY if sample else LIVE_DELAY),
+            http_cache=http_cache,
+            refresh=refresh,
+            bounds=bounds,
+        )
+        outcome.write_report()
     except HalonotesError as exc:
         raise click.ClickException(str(exc)) from exc
-    for row in run.report.pages:
-        if row.failed:
-            click.echo(f"{row.url}: {row.outcome}", err=True)
-    if index_error is not None:
-        click.echo(f"Search index not updated: {index_error}", err=True)
-    click.echo(summary_line(run))
-    if bounds.message():
-        raise click.ClickException(bounds.message())
-    if run.fetched == 0:
-        raise click.ClickException(f"Nothing could be fetched from {start_url or LIVE_START_URL}.")
-    if run.format_changed:
-        raise click.ClickException(
-            "A fetched episode post gave no features: the blog's format has probably changed. "
-            "Its stored records were kept."
-        )
-    if run.posts_answered == 0 and run.posts_failed:
-        raise click.ClickException(
-            f"None of the {run.posts_failed} episode posts could be fetched (see above). "
-            "Their stored records were kept."
-        )
-    if run.report.totals["partial"]:
-        raise click.ClickException(
-            f"{run.report.totals['partial']} episode posts were read only in part: "
-            + "; ".join(p for row in run.report.pages for p in row.partial)
-            + ". Their records hold what could be read."
-        )
+    outcome.echo()
+    failure = outcome.failure()
+    if failure:
+        raise click.ClickException(failure)

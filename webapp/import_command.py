@@ -20,9 +20,10 @@ from crawler.parse.encoding import UndecodableError, decode_page
 from crawler.parse.release_notes import parse_release_notes
 from crawler.records import COMPLETE, Episode, Feature, keep_first_seen
 from crawler.report import NO_EPISODES, PageRow, RunReport, partial_posts, write_last_run
-from crawler.store import Store, default_data_dir
+from crawler.store import Store
 from crawler.versions import canonical_version
 from index.build import update_index
+from webapp.options import data_option
 
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".txt", ".text"})
 # Larger files are not pages; reading them whole would only waste memory.
@@ -146,14 +147,7 @@ def _update_index(data_dir: Path) -> bool:
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=default_data_dir,
-    show_default="data, or $HALONOTES_DATA",
-    help="The data folder holding the store.",
-)
+@data_option("The data folder holding the store.")
 @click.option(
     "--release-notes",
     "release_version",

@@ -20,6 +20,7 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from index import IndexMissingError, IndexReader
+from webapp.options import data_option
 from webapp.urls import SettingError
 
 
@@ -139,13 +140,7 @@ def next_free_port(host: str, port: int, tries: int = 20) -> int:
     default=None,
     help="Write one line per request to FILE, or to standard output with '-'.",
 )
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Data folder holding the index (default: $HALONOTES_DATA or data).",
-)
+@data_option("Data folder holding the index (default: $HALONOTES_DATA or data).", resolved=False)
 def serve_command(
     host: str,
     port: int,

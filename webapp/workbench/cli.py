@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from crawler.store import default_data_dir
 from index import HalonotesError
+from webapp.options import data_option
 from webapp.workbench.accounts import AccountError, add_editor
 from webapp.workbench.db import connect, database_path
 
@@ -19,14 +19,7 @@ def editors_command() -> None:
 
 @editors_command.command("add")
 @click.argument("name")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=default_data_dir,
-    show_default="data, or $HALONOTES_DATA",
-    help="The data folder holding the workbench database.",
-)
+@data_option("The data folder holding the workbench database.")
 @click.pass_context
 def add_command(ctx: click.Context, name: str, data_dir: Path) -> None:
     """Create the editor account NAME; the password is asked for twice and stored hashed.
