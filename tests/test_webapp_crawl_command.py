@@ -97,17 +97,21 @@ def test_a_crawl_brings_an_existing_search_index_up_to_date(server, tmp_path):
         ]
 
 
-def test_an_index_that_cannot_be_updated_is_named_and_the_crawl_still_stores(server, tmp_path):
+def test_an_index_that_cannot_be_updated_is_named_fails_the_run_and_the_crawl_still_stores(
+    server, tmp_path
+):
     data_dir = tmp_path / "data"
     index_dir = data_dir / "index"
     index_dir.mkdir(parents=True)
     (index_dir / "_MAIN_1.toc").write_bytes(b"not an index")
     result = crawl(server, data_dir)
-    assert result.returncode == 0, result.stderr  # the store is current; the index is not fatal
+    # The store is current, but the site would go on serving the old records: say so, exit 1.
+    assert result.returncode == 1, result.stderr
     lines = result.stderr.strip().splitlines()
     assert any(
         line.startswith("Search index not updated: The search index at ")
         and line.endswith("Run: halonotes index --rebuild")
         for line in lines
     ), result.stderr
+    assert "The store is up to date but the search index is not" in result.stderr
     assert SAMPLE_TICKET in {f["ticket_id"] for f in jsonl(data_dir / "features.jsonl")}

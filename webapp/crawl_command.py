@@ -167,7 +167,8 @@ class CrawlOutcome:
 
     def failure(self) -> str | None:
         """Why the command exits non-zero, or None: the first of the bounds reached, nothing
-        fetched, a format change, every post failing, and posts read in part."""
+        fetched, a format change, every post failing, posts read in part, and an index left
+        behind (the site would keep serving the old records)."""
         run, partial = self.run, self.run.report.totals["partial"]
         if self.bounds.message():
             return self.bounds.message()
@@ -189,6 +190,8 @@ class CrawlOutcome:
                 f"{partial} episode posts were read only in part: {read}. "
                 "Their records hold what could be read."
             )
+        if self.index_error is not None:
+            return "The store is up to date but the search index is not (see above)."
         return None
 
 
