@@ -18,8 +18,8 @@ COMMANDS = {
     "import": "webapp.import_command:import_command",
     "crawl": "webapp.crawl_command:crawl_command",
     "editors": "webapp.workbench.cli:editors_command",
-    "index": "index.cli:index_command",
-    "search": "index.cli:search_command",
+    "index": "webapp.index_command:index_command",
+    "search": "webapp.index_command:search_command",
     "serve": "webapp.serve:serve_command",
 }
 

@@ -14,16 +14,11 @@ from crawler.store import Store, default_data_dir
 from index.build import index_exists, rebuild_index, update_index
 from index.query import parse_request
 from index.reader import IndexReader
+from webapp.options import data_option
 
 log = logging.getLogger(__name__)
 
-_DATA_OPTION = click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Data folder (default: $HALONOTES_DATA or data).",
-)
+_DATA_OPTION = data_option("Data folder (default: $HALONOTES_DATA or data).", resolved=False)
 
 
 def _fail(exc: HalonotesError) -> None:
