@@ -52,14 +52,16 @@ def running_server(
         )
         site.pid = process.pid
         try:
-            deadline = time.monotonic() + 20
+            deadline = time.monotonic() + 60  # a loaded CI machine starts workers slowly
             while True:
                 try:
-                    with urllib.request.urlopen(site.url + "status", timeout=2):
+                    with urllib.request.urlopen(site.url + "status", timeout=5):
                         break
-                except (urllib.error.URLError, ConnectionError):
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
                     if process.poll() is not None or time.monotonic() > deadline:
-                        raise AssertionError("halonotes serve did not start") from None
+                        log.seek(0)
+                        output = log.read()
+                        raise AssertionError(f"halonotes serve did not start:\n{output}") from None
                     time.sleep(0.1)
             yield site
         finally:
