@@ -342,6 +342,8 @@ def _only_kept_controls(text: str) -> bool:
     break, such as most summaries, and its expressions cost some 150 µs on a 500-character
     summary, many times a page. This check costs a twentieth of that.
     """
+    if text.isprintable():  # most texts: short labels and titles
+        return True
     return text.replace("\n", "").replace("\t", "").replace("\r", "").isprintable()
 
 
