@@ -191,8 +191,9 @@ def serve_command(
         # more CPU than the gthread workers did (bench/load.py, search phase), with uvloop 0.4.
         "asgi_loop": "uvloop",
         # gunicorn's C parser (gunicorn_h1c, its "fast" extra) reads the requests: side by
-        # side with its pure-Python one, 1.3x the requests a second (bench/load.py, 3,000
-        # features). "fast" refuses to start without it rather than fall back unseen.
+        # side with its pure-Python one, 1.3x the requests a second in a short run
+        # (bench/load.py, 3,250 features). "fast" refuses to start without it rather than
+        # fall back unseen.
         "http_parser": "fast",
         "accesslog": access_log,
         # gunicorn's default control socket is one path per user: a second server on the
