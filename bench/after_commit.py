@@ -66,12 +66,9 @@ def commit_an_episode(data_dir: Path) -> int:
 
 def measure(label: str, code_dir: Path, data_dir: Path, words, args) -> dict:
     """Calm searches, a commit, then the searches after it, against one server."""
-    port = load.free_port()
-    server = load.start_server(data_dir, port, ["--workers", "1"], code_dir)
     paths = load.search_paths(random.Random(f"{args.seed}:{label}"), words)
-    try:
-        load.warm_up(f"http://127.0.0.1:{port}", words)
-        client = Client(port)
+    with load.served(data_dir, code_dir, words, ["--workers", "1"]) as site:
+        client = Client(site.port)
         calm = [client.get(next(paths))[0] for _ in range(args.calm)]
         started = time.perf_counter()
         number = commit_an_episode(data_dir)
@@ -85,8 +82,6 @@ def measure(label: str, code_dir: Path, data_dir: Path, words, args) -> dict:
                 if json.loads(body)["total"]:
                     found_at = time.perf_counter() - committed
         client.connection.close()
-    finally:
-        load.stop_server(server)
     return {
         "code": label,
         "calm_p50_ms": round(statistics.median(calm), 1),

@@ -46,7 +46,8 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -338,6 +339,36 @@ def start_server(data_dir: Path, port: int, extra: list[str], code_dir: Path) ->
             time.sleep(0.2)
 
 
+@dataclass
+class RunningServer:
+    """A ``halonotes serve`` started by ``served``: its address and process, and what it wrote
+    to stderr once it has stopped."""
+
+    port: int
+    process: subprocess.Popen
+    log: str = ""
+
+    @property
+    def base(self) -> str:
+        """The URL its paths are appended to."""
+        return f"http://127.0.0.1:{self.port}"
+
+
+@contextmanager
+def served(
+    data_dir: Path, code_dir: Path, words: Vocabulary, extra: Sequence[str] = ()
+) -> Iterator[RunningServer]:
+    """``halonotes serve`` with the code in ``code_dir`` on a free port, warmed up (one request
+    of each kind per worker) for the block, then stopped with SIGTERM."""
+    port = free_port()
+    site = RunningServer(port, start_server(data_dir, port, list(extra), code_dir))
+    try:
+        warm_up(site.base, words)
+        yield site
+    finally:
+        site.log = stop_server(site.process)
+
+
 def worker_pids(server: subprocess.Popen) -> list[str]:
     """The worker processes of a running ``halonotes serve`` (Linux; empty elsewhere)."""
     try:
@@ -544,14 +575,14 @@ def main(argv: list[str] | None = None) -> int:
                 "baseline": unpack_commit(args.baseline, Path(scratch) / "baseline"),
                 **codes,
             }
-        servers, bases, logs = {}, {}, {}
         results: dict[str, list[PhaseResult]] = {label: [] for label in codes}
-        try:
-            for label, code_dir in codes.items():
-                port = free_port()
-                bases[label] = f"http://127.0.0.1:{port}"
-                servers[label] = start_server(data_dir, port, extra, code_dir)
-                warm_up(bases[label], words)
+        with ExitStack() as running:
+            sites = {
+                label: running.enter_context(served(data_dir, code_dir, words, extra))
+                for label, code_dir in codes.items()
+            }
+            servers = {label: site.process for label, site in sites.items()}
+            bases = {label: site.base for label, site in sites.items()}
             for phase in ("mix", "search"):
                 parts: dict[str, list[PhaseResult]] = {label: [] for label in codes}
                 for part in range(args.rounds):
@@ -566,9 +597,7 @@ def main(argv: list[str] | None = None) -> int:
                 for label in codes:
                     results[label].append(combined(parts[label]))
             memory = {label: workers_rss_mb(server) for label, server in servers.items()}
-        finally:
-            for label, server in servers.items():
-                logs[label] = stop_server(server)
+        logs = {label: site.log for label, site in sites.items()}
     figures = {label: [r.figures() for r in runs] for label, runs in results.items()}
     for label, rows in figures.items():
         for row in rows:

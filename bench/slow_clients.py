@@ -142,21 +142,16 @@ async def run_phase(port: int, words, seed: str, slow: int, duration: float) -> 
 
 def measure(label: str, code_dir: Path, data_dir: Path, words, args) -> list[Phase]:
     """Every phase against a server running the code in ``code_dir``."""
-    port = load.free_port()
-    server = load.start_server(data_dir, port, [], code_dir)
     phases = []
-    try:
-        load.warm_up(f"http://127.0.0.1:{port}", words)
+    with load.served(data_dir, code_dir, words) as site:
         plan = [(0, args.calm)] + [(count, args.duration) for count in args.slow]
         for number, (count, duration) in enumerate(plan):
             seed = f"{args.seed}:{number}"
-            phase = asyncio.run(run_phase(port, words, seed, count, duration))
+            phase = asyncio.run(run_phase(site.port, words, seed, count, duration))
             phases.append(phase)
             show(label, phase, phases[0])
-    finally:
-        log = load.stop_server(server)
-    if "Traceback" in log:
-        print(f"{label} server stderr:\n{log.strip()[-1500:]}", file=sys.stderr)
+    if "Traceback" in site.log:
+        print(f"{label} server stderr:\n{site.log.strip()[-1500:]}", file=sys.stderr)
     return phases
 
 

@@ -185,6 +185,11 @@ def serve_command(
         # uvloop's event loop: with asyncio's own, each request cost the workers about 1.3 ms
         # more CPU than the gthread workers did (bench/load.py, search phase), with uvloop 0.4.
         "asgi_loop": "uvloop",
+        # gunicorn's C parser (gunicorn_h1c, its "fast" extra) reads the requests: side by
+        # side with its pure-Python one, 1.3x the requests a second in a short run
+        # (bench/load.py, 3,250 features). "fast" refuses to start without it rather than
+        # fall back unseen.
+        "http_parser": "fast",
         "accesslog": access_log,
         # gunicorn's default control socket is one path per user: a second server on the
         # machine would share it, and stopping either deletes it. halonotes uses none.

@@ -84,7 +84,10 @@ def link(_endpoint: str, **values: object) -> str:
     """
     current = request._get_current_object()  # one context lookup, not one per attribute
     host = current.host_url if values.get("_external") else ""
-    picks = current.args.get("pick", "")  # _keep_picks adds it to page links
+    args = current.args
+    # _keep_picks adds it to page links. Not args.get: on a URL without it (most), werkzeug's
+    # get raises and catches a KeyError, built as an HTTP exception, for each of a page's links.
+    picks = args["pick"] if "pick" in args else ""  # noqa: SIM401
     try:
         key = tuple(sorted(values.items()))
         built = current_app.extensions["halonotes_built_url"]

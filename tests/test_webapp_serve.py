@@ -101,6 +101,18 @@ def test_connections_opened_together_spread_over_the_workers(tmp_path):
                 client.close()
 
 
+def test_workers_read_requests_with_the_c_parser(tmp_path):
+    """gunicorn's pure-Python request parser cost the asyncio workers a quarter of their
+    throughput: every worker has gunicorn_h1c's parser loaded once it has answered."""
+    write_archive(tmp_path)
+    with running_server(tmp_path, free_port(), "--workers", "2") as site:
+        for _request in range(8):
+            urllib.request.urlopen(site.url + "?q=invoice", timeout=5).close()
+        for worker in worker_pids(site.pid):
+            maps = Path(f"/proc/{worker}/maps").read_text()
+            assert "gunicorn_h1c" in maps, f"worker {worker} parses requests in Python"
+
+
 def test_slow_clients_do_not_hold_the_app_threads(tmp_path):
     """Connections that send their headers a byte at a time, more of them than the server has
     app threads, leave a visitor's search answered at once."""
