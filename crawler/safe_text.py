@@ -27,9 +27,19 @@ _JOINER_IN_ID = re.compile(r"(?<=[#0-9])[\u200c\u200d]+|[\u200c\u200d]+(?=[0-9])
 
 def safe_text(text: str) -> str:
     """The text without XML-forbidden, control and invisible code points."""
-    if text.isprintable():  # every code point removed here is non-printable
-        return text
+    if text.isprintable() or _without_kept_controls(text).isprintable():
+        return text  # every code point removed here is non-printable (and not kept)
     return _JOINER_IN_ID.sub("", _UNSAFE.sub("", text))
+
+
+def _without_kept_controls(text: str) -> str:
+    """``text`` without the tabs and line breaks ``safe_text`` keeps.
+
+    Most summaries hold a line break, so ``isprintable`` alone sends them to the regular
+    expressions (some 150 µs on 500 characters, many times a page); this check costs a
+    twentieth of that.
+    """
+    return text.replace("\n", "").replace("\t", "").replace("\r", "")
 
 
 def safe_data(value: object) -> object:
