@@ -61,7 +61,9 @@ class Fragment:
     @classmethod
     def format(cls, template: str, *values: object) -> Fragment:
         """``template`` (written in the code, with ``{}`` fields) filled with escaped values."""
-        return cls._holding(template.format(*map(_escaped, values)))
+        return cls._holding(
+            template.format(*[v.html if type(v) is Fragment else _escaped(v) for v in values])
+        )
 
     @classmethod
     def join(cls, parts: Iterable[Fragment]) -> Fragment:
@@ -94,7 +96,9 @@ def visible_text(value: object) -> object:
 
 
 def _escaped(value: object) -> Markup:
-    """``value`` as HTML: text made visible and escaped, fragments and Markup as they are."""
+    """``value`` as HTML: text made visible and escaped, Markup as it is."""
+    if type(value) is str:
+        return escape(safe_text(value))
     return escape(visible_text(value))
 
 

@@ -72,15 +72,17 @@ def _keep_picks(endpoint: str | None, values: dict) -> None:
         values["pick"] = picks
 
 
-BUILT_URLS_KEPT = 8192  # links each app remembers
+@lru_cache(maxsize=8192)
+def _built_url(_root: str, _host: str, _picks: str, _endpoint: str, values: tuple) -> str:
+    return url_for(_endpoint, **dict(values))
 
 
 def link(_endpoint: str, **values: object) -> str:
-    """``url_for`` remembered per app: a page of cards builds the same links over and over.
+    """``url_for`` remembered per process: a page of cards builds the same links over and over.
 
-    A built URL depends only on the app's routes, the endpoint, the values, the script root,
-    the draft list the page carries (``_keep_picks``) and, for external links, the host, so
-    each app keeps its own and the others make the key.
+    A built URL depends only on the endpoint, the values, the script root, the draft list the
+    page carries (``_keep_picks``) and, for external links, the host, so those make the key
+    (every app in a process is the same site, with the same routes).
     """
     current = request._get_current_object()  # one context lookup, not one per attribute
     host = current.host_url if values.get("_external") else ""
@@ -90,18 +92,9 @@ def link(_endpoint: str, **values: object) -> str:
     picks = args["pick"] if "pick" in args else ""  # noqa: SIM401
     try:
         key = tuple(sorted(values.items()))
-        built = current_app.extensions["halonotes_built_url"]
-        return built(current.script_root, host, picks, _endpoint, key)
+        return _built_url(current.script_root, host, picks, _endpoint, key)
     except TypeError:  # an unhashable value: build it directly
         return url_for(_endpoint, **values)
-
-
-def _remembered_url_builder():
-    @lru_cache(maxsize=BUILT_URLS_KEPT)
-    def built_url(_root: str, _host: str, _picks: str, _endpoint: str, values: tuple) -> str:
-        return url_for(_endpoint, **dict(values))
-
-    return built_url
 
 
 def _quoted(text: str) -> str:
@@ -359,7 +352,6 @@ def register_template_helpers(app: Flask) -> None:
             rule.arguments
         )
     app.extensions["halonotes_route_arguments"] = route_arguments
-    app.extensions["halonotes_built_url"] = _remembered_url_builder()
     app.url_defaults(_keep_picks)
     app.jinja_env.globals.update(
         url_for=link,
