@@ -6,8 +6,11 @@ import card_archive
 import feed_archive
 import pytest
 import site_data
+from index_data import write_store
 from seed_site import write_seed_archive
 
+from index import IndexReader
+from index.build import rebuild_index
 from webapp.app import create_app
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -74,3 +77,18 @@ def seed_data_dir(seeds_dir, tmp_path_factory) -> Path:
 def seed_client(seed_data_dir):
     """A test client of the site over ``seed_data_dir``."""
     return client_of(seed_data_dir)
+
+
+@pytest.fixture(scope="module")
+def built_index(tmp_path_factory):
+    """A data folder with the invented archive of ``index_data`` and its index."""
+    data_dir = tmp_path_factory.mktemp("data")
+    write_store(data_dir)
+    rebuild_index(data_dir)
+    return data_dir
+
+
+@pytest.fixture(scope="module")
+def reader(built_index):
+    """An IndexReader over ``built_index``."""
+    return IndexReader(built_index)

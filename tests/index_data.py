@@ -6,6 +6,7 @@ from pathlib import Path
 
 from crawler.records import Episode, Feature, timestamp_seconds
 from crawler.store import Store
+from index import parse_request
 
 HOSTILE_TITLE = "<script>alert('x')</script> Banner text for the portal"
 
@@ -143,3 +144,8 @@ def write_store(data_dir: Path, *, features=FEATURES, episodes=EPISODES) -> Stor
     store.merge(episodes, features)
     store.replace_release_notes("2.214", RELEASE_NOTES)
     return store
+
+
+def search(reader, q="", **params):
+    """The reader's result page for the query ``q`` and search parameters ``params``."""
+    return reader.search(parse_request({"q": q, **params}))

@@ -14,19 +14,6 @@ from index.ranking import term_scores
 from tests.index_data import FEATURES, write_store
 
 
-@pytest.fixture(scope="module")
-def built_index(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("data")
-    write_store(data_dir)
-    rebuild_index(data_dir)
-    return data_dir
-
-
-@pytest.fixture(scope="module")
-def reader(built_index):
-    return IndexReader(built_index)
-
-
 def test_generation_and_last_modified(reader):
     assert reader.generation > 0
     assert reader.last_modified.tzinfo is not None

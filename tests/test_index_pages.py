@@ -5,26 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from index import IndexReader, QueryError, parse_request
-from index.build import rebuild_index
-from tests.index_data import write_store
-
-
-@pytest.fixture(scope="module")
-def built_index(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("data")
-    write_store(data_dir)
-    rebuild_index(data_dir)
-    return data_dir
-
-
-@pytest.fixture(scope="module")
-def reader(built_index):
-    return IndexReader(built_index)
-
-
-def search(reader, q="", **params):
-    return reader.search(parse_request({"q": q, **params}))
+from index import QueryError
+from tests.index_data import search
 
 
 def test_ticket_lists_episode_records_then_release_notes(reader):

@@ -9,25 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index import IndexReader, QueryError, SearchRequest, parse_request
-from index.build import rebuild_index
-from tests.index_data import HOSTILE_TITLE, write_store
-
-
-@pytest.fixture(scope="module")
-def built_index(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("data")
-    write_store(data_dir)
-    rebuild_index(data_dir)
-    return data_dir
-
-
-@pytest.fixture(scope="module")
-def reader(built_index):
-    return IndexReader(built_index)
-
-
-def search(reader, q="", **params):
-    return reader.search(parse_request({"q": q, **params}))
+from tests.index_data import HOSTILE_TITLE, search
 
 
 def tickets(page):
