@@ -134,6 +134,30 @@ def test_slow_clients_do_not_hold_the_app_threads(tmp_path):
                 client.close()
 
 
+def test_a_form_body_sent_slowly_does_not_hold_the_app_thread(tmp_path):
+    """A sign-in whose body trickles in is read on the event loop: the one app thread stays
+    free for a visitor's search until the body is complete."""
+    write_archive(tmp_path)
+    port = free_port()
+    with running_server(tmp_path, port, "--workers", "1", "--threads", "1") as site:
+        slow = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]
+        try:
+            for client in slow:
+                client.sendall(
+                    b"POST /workbench/sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    b"Content-Type: application/x-www-form-urlencoded\r\n"
+                    b"Content-Length: 1000\r\n\r\nname=a"
+                )
+            time.sleep(0.5)
+            started = time.monotonic()
+            with urllib.request.urlopen(site.url + "?q=invoice", timeout=5) as response:
+                assert response.status == 200
+            assert time.monotonic() - started < 2
+        finally:
+            for client in slow:
+                client.close()
+
+
 def test_workers_stay_up_while_serving_every_kind_of_page(tmp_path):
     """A worker that crashes (on a gunicorn release the server does not work with, say) is
     restarted by gunicorn and can go unseen: the same workers must answer everything."""

@@ -1,11 +1,11 @@
 """``halonotes serve``: the site under gunicorn's asyncio (``asgi``) workers.
 
-Each worker process reads requests and writes responses on its event loop and hands a request
-to the Flask app, on a small thread pool (a2wsgi's WSGI-to-ASGI adapter), only once its
-headers have arrived: a client that sends them a byte at a time, or reads the answer slowly,
-holds a socket on the event loop, never an app thread. Each worker listens on its own
-socket (SO_REUSEPORT) and the kernel spreads new connections over them: on one shared socket
-the worker awake first took whole bursts of connections opened together.
+Each worker process reads requests, bodies included, and writes responses on its event loop,
+and hands a request to the Flask app on a small thread pool (``webapp.wsgi_bridge``) only once
+it is all in: a client that sends it a byte at a time, or reads the answer slowly, holds a
+socket on the event loop, never an app thread. Each worker listens on its own socket
+(SO_REUSEPORT) and the kernel spreads new connections over them: on one shared socket the
+worker awake first took whole bursts of connections opened together.
 """
 
 from __future__ import annotations
@@ -39,15 +39,14 @@ class SiteServer(BaseApplication):
             self.cfg.set(name, value)
 
     def load(self):
-        """Build the app in each worker, open the index, set the start-up heap aside, and wrap
-        the app for the asyncio worker."""
-        from a2wsgi import WSGIMiddleware
-
+        """Build the app in each worker, open the index, set the start-up heap aside, and
+        bridge the app to the asyncio worker."""
         from webapp.app import create_app
+        from webapp.wsgi_bridge import WsgiBridge
 
         app = create_app(self.app_config)
         warm_up(app)
-        return WSGIMiddleware(app, workers=self.threads)
+        return WsgiBridge(app, threads=self.threads)
 
 
 def warm_up(app) -> None:

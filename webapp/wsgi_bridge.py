@@ -1,0 +1,145 @@
+"""The Flask (WSGI) app as an ASGI app for gunicorn's asyncio workers, with one hand-off a request.
+
+The event loop reads a request, its body included, before an app thread is taken: a client
+that trickles a form's body holds a socket, never a thread. The thread runs the app and gathers
+the whole answer (the site's answers are built in memory); the loop writes it. A request
+crosses between loop and thread twice, there and back, where an adapter that passes each part
+of an answer on its own crosses for every part and waits on the loop each time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from io import BytesIO
+
+MAX_BODY_BYTES = 1 << 20  # the site's forms are a few kilobytes; a bigger body gets a 413
+
+WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
+
+
+class BodyTooLarge(Exception):
+    """The request announced or sent more than MAX_BODY_BYTES."""
+
+
+class WsgiBridge:
+    """An ASGI app running ``app`` on a pool of ``threads`` threads."""
+
+    def __init__(self, app: WsgiApp, *, threads: int, max_body_bytes: int = MAX_BODY_BYTES):
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="app")
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            if scope["type"] == "websocket":  # the site has none: refuse the handshake
+                await send({"type": "websocket.close", "code": 1000})
+            return
+        try:
+            body = await self._read_body(scope, receive)
+        except BodyTooLarge:
+            await _send(send, _plain(413, "Request body too large.\n"))
+            return
+        if body is None:  # the client left before its body was in
+            return
+        environ = wsgi_environ(scope, body)
+        loop = asyncio.get_running_loop()
+        await _send(send, await loop.run_in_executor(self.executor, self._answer, environ))
+
+    async def _read_body(self, scope: dict, receive: Callable) -> bytes | None:
+        """The request's whole body, read on the loop (None if the client disconnected)."""
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_body_bytes:
+                raise BodyTooLarge
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise BodyTooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    def _answer(self, environ: dict) -> Answer:
+        """Run the app on this (app) thread and gather its whole answer."""
+        started: list = []
+        written: list[bytes] = []
+
+        def start_response(status: str, headers: list, exc_info=None) -> Callable:
+            if exc_info is not None and started:
+                raise exc_info[1].with_traceback(exc_info[2])
+            started[:] = [status, headers]
+            return written.append
+
+        iterable = self.app(environ, start_response)
+        try:
+            written.extend(iterable)
+        finally:
+            close = getattr(iterable, "close", None)
+            if close is not None:
+                close()
+        status, headers = started
+        encoded = [
+            (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers
+        ]
+        return int(status[:3]), encoded, b"".join(written)
+
+
+def wsgi_environ(scope: dict, body: bytes) -> dict:
+    """The WSGI environ (PEP 3333) of an ASGI HTTP request with its body."""
+    root = scope.get("root_path", "")
+    path = scope["path"]
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    server_name, server_port = scope.get("server") or ("localhost", 80)
+    environ = {
+        "REQUEST_METHOD": scope["method"],
+        "SCRIPT_NAME": root.encode("utf-8").decode("latin-1"),
+        "PATH_INFO": path.encode("utf-8").decode("latin-1"),
+        "QUERY_STRING": scope["query_string"].decode("latin-1"),
+        "SERVER_NAME": server_name,
+        "SERVER_PORT": str(server_port or 0),
+        "SERVER_PROTOCOL": f"HTTP/{scope['http_version']}",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scope.get("scheme", "http"),
+        "wsgi.input": BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    client = scope.get("client")
+    if client:
+        environ["REMOTE_ADDR"], environ["REMOTE_PORT"] = client[0], str(client[1])
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1").upper().replace("-", "_")
+        if name not in ("CONTENT_LENGTH", "CONTENT_TYPE"):
+            name = "HTTP_" + name
+        value = raw_value.decode("latin-1")
+        environ[name] = f"{environ[name]},{value}" if name in environ else value
+    return environ
+
+
+def _plain(status: int, text: str) -> Answer:
+    """A short text answer that closes the connection (what is left of the body is unread)."""
+    body = text.encode()
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
+    return status, headers, body
+
+
+async def _send(send: Callable, answer: Answer) -> None:
+    status, headers, body = answer
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
