@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from markupsafe import Markup
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup, escape
 
-from webapp.views.fragments import Fragment
+from webapp.views.fragments import Fragment, visible_text
 
 HOSTILE = '"><script>alert(1)</script>'
 
@@ -30,3 +32,9 @@ def test_text_cannot_become_a_fragment_without_being_escaped():
     with pytest.raises(TypeError, match="not str"):
         Fragment.join([Fragment.format("{}", "a"), "<script>alert(1)</script>"])
     assert Fragment(Markup("<em>rendered by Jinja</em>")).html == "<em>rendered by Jinja</em>"
+
+
+@given(st.one_of(st.text(), st.integers(), st.text().map(Markup), st.floats(allow_nan=False)))
+def test_format_writes_any_value_as_the_templates_would(value):
+    """The same HTML as Jinja's autoescape after its ``finalize``, whatever the value."""
+    assert Fragment.format("<p>{}</p>", value).html == f"<p>{escape(visible_text(value))}</p>"
