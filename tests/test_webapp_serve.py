@@ -113,49 +113,51 @@ def test_workers_read_requests_with_the_c_parser(tmp_path):
             assert "gunicorn_h1c" in maps, f"worker {worker} parses requests in Python"
 
 
-def test_slow_clients_do_not_hold_the_app_threads(tmp_path):
-    """Connections that send their headers a byte at a time, more of them than the server has
-    app threads, leave a visitor's search answered at once."""
+def search_answered_beside(tmp_path, send_slowly) -> float:
+    """Seconds a visitor's search takes on a server of one app thread while connections,
+    each fed by ``send_slowly(sockets)``, hold back the rest of their requests."""
     write_archive(tmp_path)
     port = free_port()
     with running_server(tmp_path, port, "--workers", "1", "--threads", "1") as site:
         slow = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
         try:
-            for _second in range(2):
-                for client in slow:
-                    client.sendall(b"G" if _second == 0 else b"E")
-                time.sleep(0.5)
+            send_slowly(slow)
             started = time.monotonic()
             with urllib.request.urlopen(site.url + "?q=invoice", timeout=5) as response:
                 assert response.status == 200
-            assert time.monotonic() - started < 2
+            return time.monotonic() - started
         finally:
             for client in slow:
                 client.close()
+
+
+def test_slow_clients_do_not_hold_the_app_threads(tmp_path):
+    """Connections that send their headers a byte at a time, more of them than the server has
+    app threads, leave a visitor's search answered at once."""
+
+    def trickle_headers(slow):
+        for byte in (b"G", b"E"):
+            for client in slow:
+                client.sendall(byte)
+            time.sleep(0.5)
+
+    assert search_answered_beside(tmp_path, trickle_headers) < 2
 
 
 def test_a_form_body_sent_slowly_does_not_hold_the_app_thread(tmp_path):
-    """A sign-in whose body trickles in is read on the event loop: the one app thread stays
-    free for a visitor's search until the body is complete."""
-    write_archive(tmp_path)
-    port = free_port()
-    with running_server(tmp_path, port, "--workers", "1", "--threads", "1") as site:
-        slow = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]
-        try:
-            for client in slow:
-                client.sendall(
-                    b"POST /workbench/sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    b"Content-Type: application/x-www-form-urlencoded\r\n"
-                    b"Content-Length: 1000\r\n\r\nname=a"
-                )
-            time.sleep(0.5)
-            started = time.monotonic()
-            with urllib.request.urlopen(site.url + "?q=invoice", timeout=5) as response:
-                assert response.status == 200
-            assert time.monotonic() - started < 2
-        finally:
-            for client in slow:
-                client.close()
+    """Sign-ins whose bodies trickle in are read on the event loop: the one app thread stays
+    free for a visitor's search until a body is complete."""
+
+    def start_bodies(slow):
+        for client in slow:
+            client.sendall(
+                b"POST /workbench/sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\n"
+                b"Content-Length: 1000\r\n\r\nname=a"
+            )
+        time.sleep(0.5)
+
+    assert search_answered_beside(tmp_path, start_bodies) < 2
 
 
 def test_workers_stay_up_while_serving_every_kind_of_page(tmp_path):

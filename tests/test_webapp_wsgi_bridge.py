@@ -23,10 +23,17 @@ def http_scope(path="/", query=b"", headers=(), method="GET", root_path=""):
     }
 
 
-def call(bridge, scope, body_parts=(b"",)):
-    """Run one request through ``bridge``; return the messages it sent."""
-    incoming = [{"type": "http.request", "body": part, "more_body": True} for part in body_parts]
-    incoming[-1]["more_body"] = False
+def body_messages(*parts: bytes) -> list[dict]:
+    """A request body as the ASGI server passes it on, part by part."""
+    messages = [{"type": "http.request", "body": part, "more_body": True} for part in parts]
+    messages[-1]["more_body"] = False
+    return messages
+
+
+def call(bridge, scope, incoming=None):
+    """Run one request through ``bridge`` with the ``incoming`` messages (an empty body by
+    default; a disconnect once they run out); return the messages it sent."""
+    incoming = list(body_messages(b"") if incoming is None else incoming)
     sent = []
 
     async def receive():
@@ -63,7 +70,7 @@ def test_a_request_reaches_the_app_as_a_wsgi_environ_and_its_answer_comes_back_w
         method="POST",
         root_path="/mount",
     )
-    sent = call(WsgiBridge(echo_app(seen), threads=1), scope, [b"a=1", b"&b=2"])
+    sent = call(WsgiBridge(echo_app(seen), threads=1), scope, body_messages(b"a=1", b"&b=2"))
 
     environ, body, thread = seen[0]
     assert body == b"a=1&b=2"
@@ -89,7 +96,7 @@ def test_a_body_over_the_limit_is_refused_without_running_the_app():
     seen = []
     bridge = WsgiBridge(echo_app(seen), threads=1, max_body_bytes=10)
     announced = call(bridge, http_scope(method="POST", headers=[(b"content-length", b"11")]))
-    streamed = call(bridge, http_scope(method="POST"), [b"x" * 6, b"x" * 6])
+    streamed = call(bridge, http_scope(method="POST"), body_messages(b"x" * 6, b"x" * 6))
 
     assert seen == []
     for sent in (announced, streamed):
@@ -102,17 +109,9 @@ def test_a_client_gone_before_its_body_is_in_never_reaches_the_app():
     seen = []
     bridge = WsgiBridge(echo_app(seen), threads=1)
     scope = http_scope(method="POST", headers=[(b"content-length", b"100")])
-    incoming = [{"type": "http.request", "body": b"a=1", "more_body": True}]
-    sent = []
-
-    async def receive():
-        return incoming.pop(0) if incoming else {"type": "http.disconnect"}
-
-    async def send(message):
-        sent.append(message)
-
-    asyncio.run(bridge(scope, receive, send))
-    assert seen == [] and sent == []
+    partial = [{"type": "http.request", "body": b"a=1", "more_body": True}]
+    assert call(bridge, scope, partial) == []
+    assert seen == []
 
 
 def test_what_the_app_writes_and_a_late_start_response_are_kept():
