@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import sys
 import threading
 import time
 import weakref
@@ -32,6 +33,38 @@ _OPEN_ATTEMPTS = 5
 SETTLED_NS = 2_000_000_000  # a folder unchanged this long is not read again to find commits
 
 Ident = tuple[str, int]  # a snapshot folder and a generation in it
+
+
+class ShortGilTurns:
+    """A context in which the threads of the process take shorter turns at the GIL.
+
+    A request waits for the GIL again after each read of an index file; with a thread warming
+    a new generation beside it, each wait lasted Python's whole switch interval (5 ms). While
+    any thread is in the context, the interval is ``seconds``; the usual one comes back when
+    the last leaves.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._inside = 0
+        self._lock = threading.Lock()
+        self._usual = sys.getswitchinterval()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._inside == 0:
+                self._usual = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._usual, self.seconds))
+            self._inside += 1
+
+    def __exit__(self, *_exc) -> None:
+        with self._lock:
+            self._inside -= 1
+            if self._inside == 0:
+                sys.setswitchinterval(self._usual)
+
+
+WARMING_GIL_TURNS = ShortGilTurns(0.0005)
 
 
 def _close_all(searchers: set, lock: threading.Lock) -> None:
@@ -195,7 +228,8 @@ class Generations:
         with self._lock:
             previous = list(self._tables.values())[-1] if self._tables else None
         try:
-            self._warm_calls(previous)
+            with WARMING_GIL_TURNS:
+                self._warm_calls(previous)
         except Exception:  # the requests read it themselves then; say what failed
             log.exception("Could not warm index generation %s of %s", ident[1], ident[0])
         finally:
