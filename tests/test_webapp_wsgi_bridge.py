@@ -114,6 +114,25 @@ def test_a_client_gone_before_its_body_is_in_never_reaches_the_app():
     assert seen == []
 
 
+def test_a_body_that_does_not_arrive_in_time_gets_a_408_without_running_the_app():
+    seen = []
+    bridge = WsgiBridge(echo_app(seen), threads=1, body_seconds=0.2)
+    scope = http_scope(method="POST", headers=[(b"content-length", b"100")])
+    sent = []
+
+    async def trickle():
+        await asyncio.sleep(0.1)
+        return {"type": "http.request", "body": b"a", "more_body": True}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(bridge(scope, trickle, send))
+    assert seen == []
+    assert sent[0]["status"] == 408
+    assert (b"connection", b"close") in sent[0]["headers"]
+
+
 def test_what_the_app_writes_and_a_late_start_response_are_kept():
     def app(environ, start_response):
         write = start_response("200 OK", [("Content-Type", "text/plain")])

@@ -1,10 +1,11 @@
 """The Flask (WSGI) app as an ASGI app for gunicorn's asyncio workers, with one hand-off a request.
 
 The event loop reads a request, its body included, before an app thread is taken: a client
-that trickles a form's body holds a socket, never a thread. The thread runs the app and gathers
-the whole answer (the site's answers are built in memory); the loop writes it. A request
-crosses between loop and thread twice, there and back, where an adapter that passes each part
-of an answer on its own crosses for every part and waits on the loop each time.
+that trickles a form's body holds a socket, never a thread, and for BODY_SECONDS at most.
+The thread runs the app and gathers the whole answer (the site's answers are built in
+memory); the loop writes it. A request crosses between loop and thread twice, there and
+back, where an adapter that passes each part of an answer on its own crosses for every part
+and waits on the loop each time.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 
 MAX_BODY_BYTES = 1 << 20  # the site's forms are a few kilobytes; a bigger body gets a 413
+BODY_SECONDS = 15.0  # a body not in by then gets a 408: a trickling client holds no socket long
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
@@ -28,9 +30,17 @@ class BodyTooLarge(Exception):
 class WsgiBridge:
     """An ASGI app running ``app`` on a pool of ``threads`` threads."""
 
-    def __init__(self, app: WsgiApp, *, threads: int, max_body_bytes: int = MAX_BODY_BYTES):
+    def __init__(
+        self,
+        app: WsgiApp,
+        *,
+        threads: int,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        body_seconds: float = BODY_SECONDS,
+    ):
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_seconds = body_seconds
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="app")
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
@@ -39,9 +49,13 @@ class WsgiBridge:
                 await send({"type": "websocket.close", "code": 1000})
             return
         try:
-            body = await self._read_body(scope, receive)
+            async with asyncio.timeout(self.body_seconds):
+                body = await self._read_body(scope, receive)
         except BodyTooLarge:
             await _send(send, _plain(413, "Request body too large.\n"))
+            return
+        except TimeoutError:
+            await _send(send, _plain(408, "The request body did not arrive in time.\n"))
             return
         if body is None:  # the client left before its body was in
             return
