@@ -1,7 +1,7 @@
 """Count the CPU instructions a filtered search costs, with valgrind: a figure steal cannot move.
 
     .venv/bin/python bench/instructions.py [--requests 300] [--baseline GIT-REF] [--data DIR]
-                                           [--features 3000] [--json]
+                                           [--features 3000] [--accept-encoding VALUE] [--json]
 
 Times on a shared virtual machine drift with what its host takes away; instruction counts do
 not. For the current code (and the code of ``--baseline GIT-REF``, unpacked from git), this
@@ -11,7 +11,9 @@ the same URLs bench/load.py sends, through the whole WSGI app. The difference di
 requests is the instructions one search page costs, start-up excluded. Hash randomisation is
 fixed, so the same code gives the same count run after run (to within 0.1 % with 300
 searches; with a few dozen, start-up noise shows). System calls and the kernel's work are not
-counted; bench/load.py measures those.
+counted; bench/load.py measures those. The searches send no ``Accept-Encoding``, so nothing is
+compressed, unless ``--accept-encoding`` gives one (``"gzip, deflate, br, zstd"``, as browsers
+send it, counts the compression a browser's page costs).
 
 Needs valgrind (Debian: ``apt-get install valgrind``); each run takes a minute or two.
 """
@@ -39,7 +41,7 @@ WARM_UP = 300  # searches before the counted ones: first reads of every table an
 SEED = 3
 
 
-def drive(data_dir: Path, requests: int) -> None:
+def drive(data_dir: Path, requests: int, accept_encoding: str | None) -> None:
     """Warm up, then answer ``requests`` fresh filtered searches through the WSGI app."""
     from werkzeug.test import EnvironBuilder
 
@@ -56,20 +58,26 @@ def drive(data_dir: Path, requests: int) -> None:
     rng = random.Random(SEED)
     paths = [load.filtered_search(rng, words) for _ in range(WARM_UP + requests)]
     statuses: list[str] = []
+    encodings: list[str | None] = []
+    headers = {"Accept-Encoding": accept_encoding} if accept_encoding else {}
 
-    def start_response(status: str, _headers, _exc_info=None) -> None:
+    def start_response(status: str, response_headers, _exc_info=None) -> None:
         statuses.append(status)
+        encodings.append(dict(response_headers).get("Content-Encoding"))
 
     for path in paths:
         route, _, query = path.partition("?")
-        body = app(EnvironBuilder(path=route, query_string=query).get_environ(), start_response)
+        environ = EnvironBuilder(path=route, query_string=query, headers=headers).get_environ()
+        body = app(environ, start_response)
         b"".join(body)
         body.close()
         if not statuses[-1].startswith(("200", "400")):
             raise SystemExit(f"bench/instructions.py: {path} answered {statuses[-1]}")
+        if accept_encoding and statuses[-1].startswith("200") and encodings[-1] is None:
+            raise SystemExit(f"bench/instructions.py: {path} was answered uncompressed")
 
 
-def count(code_dir: Path, data_dir: Path, requests: int) -> int:
+def count(code_dir: Path, data_dir: Path, requests: int, accept_encoding: str | None) -> int:
     """Instructions valgrind counted for the whole run of ``drive`` with that code."""
     command = [
         "valgrind",
@@ -82,6 +90,7 @@ def count(code_dir: Path, data_dir: Path, requests: int) -> int:
         str(requests),
         "--data",
         str(data_dir),
+        *(["--accept-encoding", accept_encoding] if accept_encoding else []),
     ]
     env = {**os.environ, "PYTHONPATH": str(code_dir), "PYTHONHASHSEED": "0"}
     run = subprocess.run(command, capture_output=True, text=True, env=env)
@@ -91,11 +100,13 @@ def count(code_dir: Path, data_dir: Path, requests: int) -> int:
     return int(found.group(1).replace(",", ""))
 
 
-def per_request(code_dir: Path, data_dir: Path, requests: int) -> float:
+def per_request(
+    code_dir: Path, data_dir: Path, requests: int, accept_encoding: str | None
+) -> float:
     """Instructions one filtered search costs with that code (two runs, in parallel)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        warm_only = pool.submit(count, code_dir, data_dir, 0)
-        with_requests = pool.submit(count, code_dir, data_dir, requests)
+        warm_only = pool.submit(count, code_dir, data_dir, 0, accept_encoding)
+        with_requests = pool.submit(count, code_dir, data_dir, requests, accept_encoding)
         return (with_requests.result() - warm_only.result()) / requests
 
 
@@ -106,11 +117,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--features", type=int, default=3000, help="archive size (default 3000)")
     parser.add_argument("--data", type=Path, help="data folder to reuse (built on first use)")
     parser.add_argument("--baseline", metavar="GIT-REF", help="also count this commit's code")
+    parser.add_argument(
+        "--accept-encoding", metavar="VALUE", help="the searches' Accept-Encoding (none)"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument("--drive", type=int, metavar="N", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.drive is not None:  # the run valgrind watches
-        drive(args.data, args.drive)
+        drive(args.data, args.drive, args.accept_encoding)
         return 0
     if args.requests < 1:
         parser.error("--requests takes a whole number of at least 1")
@@ -126,15 +140,17 @@ def main(argv: list[str] | None = None) -> int:
             codes["current"] = ROOT
         features = load.indexed_features(data_dir)
         counts = {
-            label: per_request(code, data_dir, args.requests) for label, code in codes.items()
+            label: per_request(code, data_dir, args.requests, args.accept_encoding)
+            for label, code in codes.items()
         }
+    encoding = f", Accept-Encoding: {args.accept_encoding}" if args.accept_encoding else ""
     for label, instructions in counts.items():
         if args.json:
             print(json.dumps({"code": label, "instructions_per_search": round(instructions)}))
         else:
             print(
                 f"{label:9} {instructions / 1e6:6.2f} M instructions per filtered search "
-                f"({args.requests} searches, {features:,} features)"
+                f"({args.requests} searches, {features:,} features{encoding})"
             )
     if "baseline" in counts:
         ratio = counts["current"] / counts["baseline"]
