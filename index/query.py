@@ -94,6 +94,8 @@ class ParsedQuery:
     areas: list[str] = field(default_factory=list)
     integrations: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    # "-area:billing": each holds the filters of one excluded term, whose features are left out
+    excluded: list[ParsedQuery] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
     @property
@@ -236,7 +238,8 @@ class _QueryReader:
         elif match.group("phrase") is not None:
             self._phrase(match.group("phrase"), negated=bool(match.group("neg")))
         elif (token := match.group("word")).startswith("-") and len(token) > 1:
-            self._words(token[1:], negated=True)  # "-word" excludes words; it is never a lookup
+            if not self._excluded_filter(token[1:]):
+                self._words(token[1:], negated=True)  # "-word" excludes words, never a lookup
         elif not any(
             read(token)
             for read in (
@@ -295,6 +298,27 @@ class _QueryReader:
             self.parsed.words.extend(_plain_words(token))
         return True
 
+    def _excluded_filter(self, token: str) -> bool:
+        """``-area:billing``, ``-version:2.210..2.212``, ``-v2.212``: leave out what the
+        filter keeps."""
+        kept = ParsedQuery()
+        version = canonical_version(token) if _VERSION_WORD.fullmatch(token) else None
+        if version:
+            kept.versions.append(version)
+            self.parsed.excluded.append(kept)
+            return True
+        found = _FILTER.fullmatch(token)
+        if not found:
+            return False
+        name, value = found.group("name").lower(), found.group("value")
+        if _read_filter(name, value, kept) and not kept.tickets:
+            self.parsed.excluded.append(kept)
+            return True
+        if name in ("area", "integration", "flag"):  # nothing has it: nothing is left out
+            self.parsed.notices.append(unknown_value(name, value))
+            return True
+        return False
+
     def _not_a_ticket(self, token: str) -> bool:
         """``#abc``: ticket syntax without the digits, searched as the word."""
         found = _NOT_A_TICKET.fullmatch(token)
@@ -326,7 +350,8 @@ class _QueryReader:
         if token.strip("\"'*?()[]{}+~^!:\\/") != token and words:
             self.unreadable.append(token)
         if len(words) > 1:
-            self.parsed.words.append(Word(" ".join(w.text for w in words), phrase=True))
+            phrase = " ".join(w.text for w in words)
+            self.parsed.words.append(Word(phrase, phrase=True, negated=negated))
         elif words:
             self.parsed.words.append(replace(words[0], negated=negated))
 

@@ -65,7 +65,8 @@ def search(searcher, tables: Tables, request: SearchRequest) -> ResultPage:
 
 
 def filter_mask(tables: Tables, parsed: ParsedQuery) -> int:
-    """The features passing the query's filters (versions, ranges, episodes, tags)."""
+    """The features passing the query's filters (versions, ranges, episodes, tags), less
+    those of its excluded ones (``-area:billing``)."""
     mask = tables.features
     for version in parsed.versions:
         mask &= tables.value_mask("version", version)
@@ -84,6 +85,8 @@ def filter_mask(tables: Tables, parsed: ParsedQuery) -> int:
     ):
         for value in values:
             mask &= tables.value_mask(fieldname, value)
+    for left_out in parsed.excluded:
+        mask &= ~filter_mask(tables, left_out)
     return mask
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from site_data import write_archive
 
+from crawler.versions import version_key
 from index import IndexReader, QueryError, parse_request
 from index.build import rebuild_index
 from tests.index_data import write_store
@@ -54,6 +55,24 @@ def test_an_unknown_area_names_the_known_ones_and_matches_nothing(reader):
     assert "billing" in page.notice and "Could not read" not in page.notice
     with pytest.raises(QueryError, match="known areas: .*billing"):
         parse_request({"area": "nonsense"})
+
+
+def test_a_minus_before_a_filter_leaves_out_what_it_would_keep(reader):
+    """``-area:billing`` was searched as the phrase "area billing", which most features lack:
+    it is the search without the features the filter keeps."""
+    everything = search(reader, "")
+    billing = search(reader, "area:billing")
+    assert billing.total and billing.total < everything.total
+    left = search(reader, "-area:billing")
+    assert left.total == everything.total - billing.total
+    assert all("billing" not in hit.areas for hit in left.hits)
+    newer = search(reader, "-version:..2.212")
+    assert newer.total
+    assert all(version_key(hit.version) > version_key("2.212") for hit in newer.hits)
+
+
+def test_a_minus_before_a_hyphenated_word_excludes_it(reader):
+    assert tickets(search(reader, "-credit-notes")) == tickets(search(reader, '-"credit notes"'))
 
 
 def test_ticket_syntax_without_digits_is_not_corrected_into_a_word(reader):
