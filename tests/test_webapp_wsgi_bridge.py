@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import threading
 
+from flask import Flask, request
+
 from webapp.wsgi_bridge import WsgiBridge
 
 
@@ -90,6 +92,22 @@ def test_a_request_reaches_the_app_as_a_wsgi_environ_and_its_answer_comes_back_w
         },
         {"type": "http.response.body", "body": b"one two"},
     ]
+
+
+def test_a_chunked_form_without_a_length_reaches_the_view_whole():
+    app = Flask(__name__)
+    app.add_url_rule("/form", "form", lambda: request.form["name"], methods=["POST"])
+    scope = http_scope(
+        "/form",
+        method="POST",
+        headers=[
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"transfer-encoding", b"chunked"),
+        ],
+    )
+    sent = call(WsgiBridge(app, threads=1), scope, body_messages(b"name=Ad", b"a+Lovelace"))
+    assert sent[0]["status"] == 200
+    assert sent[1]["body"] == b"Ada Lovelace"
 
 
 def test_a_body_over_the_limit_is_refused_without_running_the_app():

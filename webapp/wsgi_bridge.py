@@ -125,6 +125,8 @@ def wsgi_environ(scope: dict, body: bytes) -> dict:
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": scope.get("scheme", "http"),
         "wsgi.input": BytesIO(body),
+        # The whole body is in: a chunked one (no Content-Length) is read to its end too.
+        "wsgi.input_terminated": True,
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": True,
         "wsgi.multiprocess": True,
