@@ -140,6 +140,12 @@ def _span(low: str, high: str) -> VersionRange | None:
     return VersionRange(low_key=low_key, high_key=high_key)
 
 
+def resolve_flag(value: str) -> str | None:
+    """The flag ``value`` names (``not-enabled-by-default``, ``Not enabled by default``,
+    ``not_enabled_by_default``), or None."""
+    return _FLAG_NAMES.get(value.strip().lower().replace(" ", "-"))
+
+
 def unknown_value(name: str, value: str) -> str:
     """What to say about a filter value that names nothing: the values it knows."""
     known = {"area": KNOWN_AREAS, "integration": KNOWN_INTEGRATIONS, "flag": KNOWN_FLAGS}
@@ -180,7 +186,7 @@ def _read_filter(name: str, value: str, parsed: ParsedQuery) -> bool:
             parsed.integrations.append(slug)
         return bool(slug)
     if name == "flag":
-        flag = _FLAG_NAMES.get(value.lower().replace(" ", "-"))
+        flag = resolve_flag(value)
         if flag:
             parsed.flags.append(flag)
         return bool(flag)
@@ -434,7 +440,7 @@ def _version_param(args: Mapping[str, str], name: str, *aliases: str) -> str | N
 _KNOWN_PARAMS = {
     "area": resolve_area,
     "integration": resolve_integration,
-    "flag": lambda name: _FLAG_NAMES.get(name.lower()),
+    "flag": resolve_flag,
 }
 
 
@@ -445,8 +451,6 @@ def _known_param(args: Mapping[str, str], name: str) -> str | None:
         return None
     found = _KNOWN_PARAMS[name](raw)
     if found is None:
-        if name == "flag":
-            raise QueryError(f"flag must be one of {', '.join(FLAGS)}.")
         raise QueryError(unknown_value(name, args[name]))
     return found
 

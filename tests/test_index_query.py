@@ -425,14 +425,7 @@ def test_parse_request_explains_bad_parameters(args, message):
             {"integration": "nowhere"},
             f"Unknown integration 'nowhere'; known integrations: {KNOWN_INTEGRATIONS}.",
         ),
-        (
-            {"flag": "shiny"},
-            "flag must be one of caution, recommended, impactful, not_enabled_by_default.",
-        ),
-        (
-            {"flag": "not enabled by default"},
-            "flag must be one of caution, recommended, impactful, not_enabled_by_default.",
-        ),
+        ({"flag": "shiny"}, f"Unknown flag 'shiny'; known flags: {KNOWN_FLAGS}."),
         ({"episode": "0"}, "episode must be from 1 to 999999, not 0."),
         ({"from": "x"}, "from must be a HaloPSA version such as 2.212, not 'x'."),
         ({"version_to": "x"}, "to must be a HaloPSA version such as 2.212, not 'x'."),
@@ -468,3 +461,12 @@ def test_blank_parameters_are_not_given_and_names_are_read_loosely():
         "not_enabled_by_default",
         "version",
     )
+
+
+@pytest.mark.parametrize(
+    "written", ["not-enabled-by-default", "not_enabled_by_default", "Not enabled by default"]
+)
+def test_a_flag_is_read_alike_in_a_url_and_in_the_query(written):
+    """``?flag=`` and ``flag:`` take the same names and name the same known flags."""
+    assert parse_request({"flag": written}).flag == "not_enabled_by_default"
+    assert parse_query(f"flag:{written.replace(' ', '-')}").flags == ["not_enabled_by_default"]
