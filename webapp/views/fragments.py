@@ -97,7 +97,7 @@ def _html(value: object) -> str:
     """``value`` as HTML: text made visible and escaped as ``markupsafe.escape`` does, a
     number as it is, a Fragment or Markup as it is.
 
-    A page formats some 70 values; markupsafe built a ``Markup`` object for each, which cost
+    A search page formats some 190 values; markupsafe built a ``Markup`` object for each, which cost
     more than the escaping, so text, the common case, is escaped by ``str.replace``.
     """
     kind = type(value)
