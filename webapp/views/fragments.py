@@ -61,7 +61,9 @@ class Fragment:
     @classmethod
     def format(cls, template: str, *values: object) -> Fragment:
         """``template`` (written in the code, with ``{}`` fields) filled with escaped values."""
-        return cls._holding(template.format(*[_html(value) for value in values]))
+        # Fragments, most of the values, are read in place rather than through _html.
+        html = [value.html if type(value) is Fragment else _html(value) for value in values]
+        return cls._holding(template.format(*html))
 
     @classmethod
     def join(cls, parts: Iterable[Fragment]) -> Fragment:
@@ -114,6 +116,8 @@ def _html(value: object) -> str:
         )
     if kind is int:
         return str(value)
+    if kind is Markup:  # already HTML: only made visible
+        return str(visible_text(value))
     return str(escape(visible_text(value)))
 
 
