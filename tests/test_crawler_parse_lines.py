@@ -19,6 +19,13 @@ from crawler.parse.lines import flags_of, id_tokens, section_heading, ticket_lin
         ("Title F (998146)", ("Title F", "998146", None, None, "")),
         ("Title G (998146)Glued text", ("Title G", "998146", None, None, "Glued text")),
         ("Supports TLS 1.2 #4400999", ("Supports TLS 1.2", "4400999", None, None, "")),
+        # Typed a little differently: a space after the "v", the moment in square brackets.
+        ("Title H | v 2.216 #1085471 | 49:41", ("Title H", "1085471", "2.216", "49:41", "")),
+        ("Title I | v2.216 #1085472 | [49:41]", ("Title I", "1085472", "2.216", "49:41", "")),
+        (
+            "Title J v2.216 #1085473 [1:02:15] Text",
+            ("Title J", "1085473", "2.216", "1:02:15", "Text"),
+        ),
     ],
 )
 def test_ticket_line_shapes(line, expected):

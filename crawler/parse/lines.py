@@ -24,9 +24,11 @@ FULL_LIST = "full list"
 _TICKET_ID = re.compile(rf"#\s?({TICKET_DIGITS})|[(\[]\s*#?({TICKET_DIGITS})\s*[)\]]")
 # The same shapes in any script's digits: what a reader would take for a ticket ID.
 _ID_LIKE = re.compile(r"[#＃]\s?(\d{5,})(?!\d)|[(（\[]\s*[#＃]?(\d{5,})\s*[)）\]]")
-_VERSION_TAIL = re.compile(r"(?<![\w.$])(v?\d\.\d{1,3}(?:\.\d{1,4})?)\s*$", re.I)
+# A version at the end of the text before the ID: "v2.216", "2.216", or typed "v 2.216".
+_VERSION_TAIL = re.compile(r"(?<![\w.$])((?:v\s?)?\d\.\d{1,3}(?:\.\d{1,4})?)\s*$", re.I)
+# The moment in the video after the ID: "| 49:41", "at 1:02:15", "(49:41)" or "[49:41]".
 _TIMESTAMP_HEAD = re.compile(
-    r"\s*[|,–—@-]?\s*(?:at\s+)?\(?(\d{1,2}:[0-5]\d(?::[0-5]\d)?)(?![\d:])\)?", re.I
+    r"\s*[|,–—@-]?\s*(?:at\s+)?[(\[]?(\d{1,2}:[0-5]\d(?::[0-5]\d)?)(?![\d:])[)\]]?", re.I
 )
 # A YouTube chapter line ("12:40 – Billing changes") names a moment, not a feature.
 _CHAPTER_LINE = re.compile(r"\(?\d{1,2}:[0-5]\d(?::[0-5]\d)?\)?\s*(?:[-–—|:·]\s*)?\S.{0,120}")
@@ -72,7 +74,7 @@ def _split_version(prefix: str) -> tuple[str, str | None]:
     # "TLS 1.2 #123456" names no release: a version needs its "v" or a "|" before it.
     if not match.group(1).lower().startswith("v") and before and not before.endswith("|"):
         return prefix, None
-    return prefix[: match.start()], canonical_version(match.group(1))
+    return prefix[: match.start()], canonical_version(match.group(1).replace(" ", ""))
 
 
 def ticket_line(text: str) -> FeatureLine | None:
