@@ -2,6 +2,7 @@
 
 from crawler.parse.blocks import page_blocks
 from crawler.parse.features import merge_listings, paragraph_title, read_body
+from crawler.parse.page import parse_page
 
 
 def body(text, version=None, ends_cut=False):
@@ -110,3 +111,17 @@ def test_text_outside_the_rich_text_is_not_post_text():
     reading = body(html)
     (feature,) = reading.features
     assert feature.summary == ["Each site may carry its own code."] and reading.notes == []
+
+
+def test_a_mark_after_the_id_is_no_description_and_the_paragraph_below_stays_the_features():
+    """ "⚠️" after the moment on a title line is no text glued on: the paragraph under it is
+    the summary, not a second feature without an ID, and the mark is a flag."""
+    page = parse_page(
+        "<p>Watch Now: By the [run]Book: Episode 61</p>"
+        "<p><strong>Exports skip empty reports | v2.250 #5100301 | 4:12 ⚠️</strong></p>"
+        "<p>Blank exports stay home.</p>",
+        "https://blog.example/by-the-run-book-episode-61",
+    )
+    (feature,) = page.features
+    assert feature.summary == "Blank exports stay home."
+    assert feature.flags == ("caution",)

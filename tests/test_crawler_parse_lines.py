@@ -19,6 +19,11 @@ from crawler.parse.lines import flags_of, id_tokens, section_heading, ticket_lin
         ("Title F (998146)", ("Title F", "998146", None, None, "")),
         ("Title G (998146)Glued text", ("Title G", "998146", None, None, "Glued text")),
         ("Supports TLS 1.2 #4400999", ("Supports TLS 1.2", "4400999", None, None, "")),
+        ("Title K (v2.216, #1085474) at 49:41", ("Title K", "1085474", "2.216", "49:41", "")),
+        (
+            "Title L | v2.216 #1085475 | Timestamp: 49:41",
+            ("Title L", "1085475", "2.216", "49:41", ""),
+        ),
         # Typed a little differently: a space after the "v", the moment in square brackets.
         ("Title H | v 2.216 #1085471 | 49:41", ("Title H", "1085471", "2.216", "49:41", "")),
         ("Title I | v2.216 #1085472 | [49:41]", ("Title I", "1085472", "2.216", "49:41", "")),

@@ -40,6 +40,7 @@ _CLOSED = re.compile(r"[.!?:;)\]\"”’'…]\s*$")
 _PARTIAL_TIMESTAMP = re.compile(r"\d{1,2}:\d?")
 # A paragraph led by a short label ("Why it matters: …", "Benefits include:") goes on with
 # the feature above it.
+_WORD = re.compile(r"\w")
 _CONTINUATION = re.compile(r"[A-Z][\w'’ -]{0,40}:(?:\s|$)")
 
 
@@ -57,6 +58,7 @@ class FeatureDraft:
     bullets: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     glued: bool = False  # the description came on the title line itself
+    marks: str = ""  # what follows the ID on the title line without a word: "⚠️", read as flags
     cut_off: bool = False  # the capture ends inside this feature, mid-sentence
 
     @property
@@ -163,9 +165,11 @@ class _BodyReader:
             current.cut_off = line is not None or block.kind != BULLET  # bullets end bare
 
     def _start_feature(self, line, block: Block, above: str | None) -> None:
-        rest = line.rest
+        rest, marks = line.rest, ""
         if block is self.last_block and _PARTIAL_TIMESTAMP.fullmatch(rest):
             rest = ""  # a timestamp the capture cut off is no description
+        if not _WORD.search(rest):  # "⚠️" or a stray bracket after the ID: no description
+            rest, marks = "", rest
         self.current = self._new_draft(
             title=line.title if line.titled or above is None else above,
             ticket_id=line.ticket_id,
@@ -174,6 +178,7 @@ class _BodyReader:
             summary=rest,
         )
         self.current.glued = bool(rest)
+        self.current.marks = marks
 
     def _paragraph(self, block: Block) -> None:
         text, current = block.text, self.current
@@ -236,6 +241,7 @@ def _merge_into(primary: FeatureDraft, other: FeatureDraft) -> None:
     for bullet in other.bullets:
         if bullet not in primary.bullets:
             primary.bullets.append(bullet)
+    primary.marks += other.marks
     primary.highlighted = primary.highlighted or other.highlighted
     primary.cut_off = primary.cut_off or other.cut_off
     primary.order = min(primary.order, other.order)

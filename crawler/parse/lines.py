@@ -26,9 +26,12 @@ _TICKET_ID = re.compile(rf"#\s?({TICKET_DIGITS})|[(\[]\s*#?({TICKET_DIGITS})\s*[
 _ID_LIKE = re.compile(r"[#＃]\s?(\d{5,})(?!\d)|[(（\[]\s*[#＃]?(\d{5,})\s*[)）\]]")
 # A version at the end of the text before the ID: "v2.216", "2.216", or typed "v 2.216".
 _VERSION_TAIL = re.compile(r"(?<![\w.$])((?:v\s?)?\d\.\d{1,3}(?:\.\d{1,4})?)\s*$", re.I)
-# The moment in the video after the ID: "| 49:41", "at 1:02:15", "(49:41)" or "[49:41]".
+# The moment in the video after the ID: "| 49:41", "at 1:02:15", "(49:41)", "[49:41]",
+# "| Timestamp: 49:41", or after the bracket that closes "(v2.216, #ID) at 49:41".
 _TIMESTAMP_HEAD = re.compile(
-    r"\s*[|,–—@-]?\s*(?:at\s+)?[(\[]?(\d{1,2}:[0-5]\d(?::[0-5]\d)?)(?![\d:])[)\]]?", re.I
+    r"\s*[)\]]?\s*[|,–—@-]?\s*(?:(?:at|timestamp|time)\b:?\s*)?"
+    r"[(\[]?(\d{1,2}:[0-5]\d(?::[0-5]\d)?)(?![\d:])[)\]]?",
+    re.I,
 )
 # A YouTube chapter line ("12:40 – Billing changes") names a moment, not a feature.
 _CHAPTER_LINE = re.compile(r"\(?\d{1,2}:[0-5]\d(?::[0-5]\d)?\)?\s*(?:[-–—|:·]\s*)?\S.{0,120}")

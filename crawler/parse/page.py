@@ -173,7 +173,7 @@ def _feature(draft: FeatureDraft, episode: int, url: str, position: int) -> Feat
         aliases=tuple(draft.aliases),
         summary="\n\n".join(draft.summary),
         bullets=tuple(draft.bullets),
-        flags=flags_of(draft.bullets),
+        flags=flags_of([*draft.bullets, draft.marks]),
         highlighted=draft.highlighted,
         position=position,
         cut_off=draft.cut_off,
