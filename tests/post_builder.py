@@ -26,8 +26,9 @@ MENTIONS_HEADING = "important mentions heading after the video"
 LAYOUTS = (AFTER_VIDEO, HIGHLIGHTS_FIRST, ONLY_BEFORE, NO_VIDEO, MIDDLE, MENTIONS_HEADING)
 PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED = "pipe", "hash", "hash glued", "paren", "paren glued"
 SPLIT = "title above a `v2.250 #ID | 4:12` line"
-SHAPES = (PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED, SPLIT)
-TIMED_SHAPES = (PIPE, SPLIT)
+TYPED = "pipe lines as typed: `v 2.250`, `[4:12]`, `(v2.250, #ID) at 4:12`, `Timestamp: 4:12`"
+SHAPES = (PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED, SPLIT, TYPED)
+TIMED_SHAPES = (PIPE, SPLIT, TYPED)
 TEXT, P_STRONG, H3, H4, LI = "text capture", "p/strong", "h3", "h4", "li"
 ELEMENTS = (TEXT, P_STRONG, H3, H4, LI)
 
@@ -181,6 +182,20 @@ def _line(plan: PostPlan, feature: FeaturePlan) -> tuple[str, str | None]:
             f"{feature.title} | v{feature.version} #{feature.ticket_id} | {feature.timestamp}",
             None,
         )
+    if plan.shape == TYPED:
+        title, version, ticket, moment = (
+            feature.title,
+            feature.version,
+            feature.ticket_id,
+            feature.timestamp,
+        )
+        typed = (
+            f"{title} | v {version} #{ticket} | {moment}",
+            f"{title} | v{version} #{ticket} | [{moment}]",
+            f"{title} (v{version}, #{ticket}) at {moment}",
+            f"{title} | v{version} #{ticket} | Timestamp: {moment}",
+        )
+        return typed[int(ticket) % len(typed)], None
     if plan.shape == HASH:
         return f"{feature.title} #{feature.ticket_id}", None
     if plan.shape == HASH_GLUED:
