@@ -1,14 +1,17 @@
 """Fixtures shared by every test module."""
 
+import shutil
 from pathlib import Path
 
 import card_archive
 import feed_archive
 import pytest
 import site_data
+from crawl_server import LoggingServer
 from index_data import write_store
 from seed_site import write_seed_archive
 
+from crawler.sample_site import sample_site_dir
 from index import IndexReader
 from index.build import rebuild_index
 from webapp.app import create_app
@@ -77,6 +80,17 @@ def seed_data_dir(seeds_dir, tmp_path_factory) -> Path:
 def seed_client(seed_data_dir):
     """A test client of the site over ``seed_data_dir``."""
     return client_of(seed_data_dir)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A copy of the bundled sample site served on 127.0.0.1 by a ``LoggingServer`` for one
+    test module, whose tests may edit the copy (a module serving another site defines its
+    own ``server``)."""
+    site = tmp_path_factory.mktemp("site") / "sample-site"
+    shutil.copytree(sample_site_dir(), site)
+    with LoggingServer(site) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -46,14 +46,6 @@ PADDING_FEATURES = 6
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    site = tmp_path_factory.mktemp("site") / "sample-site"
-    shutil.copytree(sample_site_dir(), site)
-    with LoggingServer(site) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def crawled(server, tmp_path_factory) -> Path:
     """A data folder after a clean crawl of the sample site."""
     data_dir = tmp_path_factory.mktemp("crawled") / "data"

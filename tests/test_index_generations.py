@@ -27,6 +27,18 @@ def test_missing_index_names_the_fix(tmp_path):
         IndexReader(tmp_path)
 
 
+def commit_and_wait(reader, store, data_dir) -> None:
+    """Commit one changed feature to the index and wait until ``reader`` has moved to the new
+    generation (a server's reader moves once the generation is warm)."""
+    before = reader.generation
+    store.merge([], [replace(FEATURES[6], title="Kanban board for projects")])
+    update_index(data_dir)
+    deadline = time.monotonic() + 20
+    while reader.generation == before:
+        assert time.monotonic() < deadline, "the reader never moved to the new generation"
+        time.sleep(0.05)
+
+
 def test_a_new_generation_is_warmed_with_the_words_searched_on_the_one_before(
     tmp_path, monkeypatch
 ):
@@ -47,13 +59,7 @@ def test_a_new_generation_is_warmed_with_the_words_searched_on_the_one_before(
     for params in queries:
         assert reader.search(parse_request(params)).total
     assert scored
-    before = reader.generation
-    store.merge([], [replace(FEATURES[6], title="Kanban board for projects")])
-    update_index(tmp_path)
-    deadline = time.monotonic() + 20
-    while reader.generation == before:
-        assert time.monotonic() < deadline, "the reader never moved to the new generation"
-        time.sleep(0.05)
+    commit_and_wait(reader, store, tmp_path)
     scored.clear()
     for params in queries:
         assert reader.search(parse_request(params)).total
@@ -76,12 +82,6 @@ def test_threads_take_short_turns_at_the_gil_while_a_generation_is_warmed(tmp_pa
     rebuild_index(tmp_path)
     reader = IndexReader(tmp_path, warm_in_background=True, cache_size=0)
     assert reader.search(parse_request({"q": "meter"})).total
-    before = reader.generation
-    store.merge([], [replace(FEATURES[6], title="Kanban board for projects")])
-    update_index(tmp_path)
-    deadline = time.monotonic() + 20
-    while reader.generation == before:
-        assert time.monotonic() < deadline, "the reader never moved to the new generation"
-        time.sleep(0.05)
+    commit_and_wait(reader, store, tmp_path)
     assert during and during[0] <= WARMING_GIL_TURNS.seconds < usual
     assert sys.getswitchinterval() == usual

@@ -13,11 +13,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from crawler.sample_site import sample_site_dir
 from index import IndexReader, parse_request
 from index.build import rebuild_index
 from tests.crawl_server import (
-    LoggingServer,
     crawl,
     fresh_server,  # noqa: F401 (autouse: runs around every test here)
     jsonl,
@@ -27,14 +25,6 @@ from webapp.cli import cli
 
 POST_53 = "thoughts/by-the-run-book-episode-53.html"
 SAMPLE_TICKET = "1190095"  # a feature of episode 53 of the sample site
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    site = tmp_path_factory.mktemp("site") / "sample-site"
-    shutil.copytree(sample_site_dir(), site)
-    with LoggingServer(site) as running:
-        yield running
 
 
 @pytest.fixture
