@@ -38,9 +38,10 @@ _TITLE_CHARS = 160
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘'(])")
 _CLOSED = re.compile(r"[.!?:;)\]\"”’'…]\s*$")
 _PARTIAL_TIMESTAMP = re.compile(r"\d{1,2}:\d?")
+# What follows an ID on a title line is a description only if it holds a word (not "⚠️").
+_WORD = re.compile(r"\w")
 # A paragraph led by a short label ("Why it matters: …", "Benefits include:") goes on with
 # the feature above it.
-_WORD = re.compile(r"\w")
 _CONTINUATION = re.compile(r"[A-Z][\w'’ -]{0,40}:(?:\s|$)")
 
 

@@ -97,7 +97,7 @@ def visible_text(value: object) -> object:
 
 def _html(value: object) -> str:
     """``value`` as HTML: text made visible and escaped as ``markupsafe.escape`` does, a
-    number as it is, a Fragment or Markup as it is.
+    number as it is, Markup only made visible (it is HTML already).
 
     A search page formats some 190 values; markupsafe built a ``Markup`` object for each, which cost
     more than the escaping, so text, the common case, is escaped by ``str.replace``.
