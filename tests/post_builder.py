@@ -27,8 +27,11 @@ LAYOUTS = (AFTER_VIDEO, HIGHLIGHTS_FIRST, ONLY_BEFORE, NO_VIDEO, MIDDLE, MENTION
 PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED = "pipe", "hash", "hash glued", "paren", "paren glued"
 SPLIT = "title above a `v2.250 #ID | 4:12` line"
 TYPED = "pipe lines as typed: `v 2.250`, `[4:12]`, `(v2.250, #ID) at 4:12`, `Timestamp: 4:12`"
-SHAPES = (PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED, SPLIT, TYPED)
-TIMED_SHAPES = (PIPE, SPLIT, TYPED)
+REORDERED = (
+    "fields in other orders and words: `Ticket 1085470`, `[4:12] Title`, `#ID | Title`, `4m12s`"
+)
+SHAPES = (PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED, SPLIT, TYPED, REORDERED)
+TIMED_SHAPES = (PIPE, SPLIT, TYPED, REORDERED)
 TEXT, P_STRONG, H3, H4, LI = "text capture", "p/strong", "h3", "h4", "li"
 ELEMENTS = (TEXT, P_STRONG, H3, H4, LI)
 
@@ -196,6 +199,22 @@ def _line(plan: PostPlan, feature: FeaturePlan) -> tuple[str, str | None]:
             f"{title} | v{version} #{ticket} | Timestamp: {moment}",
         )
         return typed[int(ticket) % len(typed)], None
+    if plan.shape == REORDERED:
+        title, version, ticket, moment = (
+            feature.title,
+            feature.version,
+            feature.ticket_id,
+            feature.timestamp,
+        )
+        reordered = (
+            f"{title} | v{version} Ticket {ticket} | {moment}",
+            f"[{moment}] {title} | v{version} #{ticket}",
+            f"#{ticket} | {title} | v{version} | {moment}",
+            f"{title} | #{ticket} | Version {version} | {_as_youtube_moment(moment)}",
+            f"{title} ｜ HaloPSA v{version} ｜ Ticket ID: #{ticket} ｜ {moment}",
+            f"{title} | {moment} | v{version} | {ticket}",
+        )
+        return reordered[int(ticket) % len(reordered)], None
     if plan.shape == HASH:
         return f"{feature.title} #{feature.ticket_id}", None
     if plan.shape == HASH_GLUED:
@@ -203,6 +222,13 @@ def _line(plan: PostPlan, feature: FeaturePlan) -> tuple[str, str | None]:
     if plan.shape == PAREN:
         return f"· {feature.title} ({feature.ticket_id})", None
     return f"· {feature.title} ({feature.ticket_id}){feature.summary}", feature.summary
+
+
+def _as_youtube_moment(moment: str) -> str:
+    """``4:12`` as a YouTube link writes it, ``4m12s`` (``1:02:15`` as ``1h02m15s``)."""
+    *hours, minutes, seconds = moment.split(":")
+    lead = f"{hours[0]}h" if hours else ""
+    return f"{lead}{minutes}m{seconds}s"
 
 
 def _intro(plan: PostPlan) -> list[str]:

@@ -14,15 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from crawler.parse.blocks import BULLET, HEADING, VIDEO, Block
-from crawler.parse.lines import (
-    HIGHLIGHTS,
-    is_chapter_line,
-    is_feature_line,
-    section_heading,
-    ticket_line,
-    titles_of_id_lines,
-    version_heading,
-)
+from crawler.parse.feature_lines import is_feature_line, ticket_line, titles_of_id_lines
+from crawler.parse.lines import HIGHLIGHTS, is_chapter_line, section_heading, version_heading
 from crawler.parse.meta import (
     is_call_to_action,
     is_empty_list,

@@ -13,12 +13,8 @@ import re
 from dataclasses import dataclass
 
 from crawler.parse.blocks import BULLET, HEADING, VIDEO, Block
-from crawler.parse.lines import (
-    is_feature_line,
-    section_heading,
-    titles_of_id_lines,
-    version_heading,
-)
+from crawler.parse.feature_lines import is_feature_line, titles_of_id_lines
+from crawler.parse.lines import section_heading, version_heading
 from crawler.parse.meta import (
     TITLE,
     author_of,

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from urllib.parse import urldefrag
 
 from crawler.parse.blocks import Block, page_blocks
+from crawler.parse.feature_lines import id_tokens
 from crawler.parse.features import BodyReading, FeatureDraft, merge_listings, read_body
 from crawler.parse.header import read_header
-from crawler.parse.lines import flags_of, id_tokens
+from crawler.parse.lines import flags_of
 from crawler.parse.meta import post_link_number
 from crawler.parse.posts import PostSpan, split_posts
 from crawler.records import COMPLETE, Episode, Feature, timestamp_seconds

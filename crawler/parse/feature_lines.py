@@ -1,0 +1,226 @@
+"""A feature's title line: its ticket ID, version, moment in the video and title.
+
+The series writes ``Title | v2.216 #1085470 | 49:41``, and every part of that line has been
+typed other ways: the ID as ``(1085470)``, ``[1085470]``, ``Ticket 1085470`` or a ``| 1085470 |``
+field of its own; the version as ``v 2.216``, ``Version 2.216`` or ``HaloPSA v2.216``, before
+or after the ID; the moment as ``[49:41]``, ``Timestamp: 49:41``, ``at 49:41`` or ``49m41s``,
+after the ID or before the title; the ID first and the title after it. A line is read as
+fields around the ID, so the parts may come in any of these orders.
+
+Ticket IDs are ASCII digits only (invisible characters are removed before any rule runs);
+an ID-looking token in other digits is still counted by ``id_tokens``, so a post holding one
+is reported as partial rather than storing an ID that links nowhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crawler.parse.blocks import Block
+from crawler.parse.meta import episode_marker
+from crawler.records import TICKET_DIGITS
+from crawler.versions import canonical_version
+
+# A moment in the video: "49:41", "1:02:15", or "49m41s" / "1h02m15s" as a YouTube link has it.
+_MOMENT = r"\d{1,2}:[0-5]\d(?::[0-5]\d)?(?![\d:])|(?:\d{1,2}h\s?)?\d{1,3}m\s?[0-5]?\ds\b"
+_MOMENT_PARTS = re.compile(r"(?:(\d+)h\s?)?(\d+)m\s?(\d+)s", re.I)
+_VERSION = r"\d\.\d{1,3}(?:\.\d{1,4})?(?![\w.])"
+# How a line names its ticket. A labelled ID ("Ticket #1085470", "Ticket ID: 1085470") is
+# read first so the label never stays in the title; without its "#" it must stand as a field
+# of the line, not inside a sentence ("fixed in ticket 1085470 last week"). A number alone
+# needs to be a field between bars ("| 1085470 |") or to follow the version ("v2.216 1085470").
+_TICKET_ID = re.compile(
+    r"(?:\b(?i:ticket)(?:\s+(?:ID|(?i:no\.?|number)))?|\bID)\s*[:.]?\s*"
+    rf"(?:#\s?(?P<labelled_hash>{TICKET_DIGITS})|(?P<labelled>{TICKET_DIGITS}))"
+    rf"|#\s?(?P<hash>{TICKET_DIGITS})"
+    rf"|[(\[]\s*#?(?P<bracketed>{TICKET_DIGITS})\s*[)\]]"
+    rf"|(?:^|(?<=\|))\s*(?P<field>{TICKET_DIGITS})\s*(?=\||$)"
+    rf"|(?<=\d)\s+(?P<after_version>{TICKET_DIGITS})"
+)
+# The same shapes in any script's digits: what a reader would take for a ticket ID.
+_ID_LIKE = re.compile(
+    r"[#＃]\s?(\d{5,})(?!\d)|[(（\[]\s*[#＃]?(\d{5,})\s*[)）\]]"
+    r"|\b(?i:ticket)(?:\s+(?:ID|(?i:no\.?|number)))?\s*[:.]?\s*(\d{5,})(?!\d)"
+)
+# A version at the end of the text before the ID: "v2.216", "2.216", typed "v 2.216",
+# "Version 2.216" or "HaloPSA v2.216".
+_VERSION_TAIL = re.compile(
+    r"(?<![\w.$])(?P<named>(?:halo(?:psa)?\s+)?(?:version\s*:?\s*|ver\.?\s*|v\s?))?"
+    rf"(?P<number>{_VERSION})\s*$",
+    re.I,
+)
+# A moment at the end of the text before the ID, in its own field: "Title | 49:41 | v2.216".
+_MOMENT_TAIL = re.compile(rf"[|(\[]\s*(?P<moment>{_MOMENT})\s*[)\]]?\s*$", re.I)
+# A moment before the title: "[49:41] Title", "49:41 – Title", "(49:41) Title".
+_MOMENT_LEAD = re.compile(rf"\s*[(\[]?(?P<moment>{_MOMENT})[)\]]?(?:\s*[|–—:·-]\s*|\s+)", re.I)
+# A field after the ID: the moment ("| 49:41", "at 1:02:15", "(49:41)", "[49:41]",
+# "| Timestamp: 49:41", or after the bracket that closes "(v2.216, #ID) at 49:41") or the
+# version ("#ID | v2.216").
+_FIELD_AFTER_ID = re.compile(
+    r"\s*[)\]]?\s*[|,–—@-]?\s*(?:"
+    rf"(?:(?:at|timestamp|time)\b:?\s*)?[(\[]?(?P<moment>{_MOMENT})[)\]]?"
+    rf"|[(\[]?(?P<version>(?:version\s*:?\s*|v\s?){_VERSION})[)\]]?"
+    r")",
+    re.I,
+)
+# What sits next to a field of a line (rather than a word of a sentence).
+_FIELD_END = re.compile(r"\s*(?:$|[|,:;)\]–—-])")
+_FIELD_START = re.compile(r"(?:^|[|(\[,–—-])\s*$")
+_SEPARATORS = " \t|,:–—-·"
+_LIST_MARKS = "·•▪◦●‣∙ "
+# Bars typed in other widths: "｜" (full width) and "¦" (broken bar).
+_BARS = str.maketrans({"｜": "|", "¦": "|"})
+
+
+@dataclass(frozen=True)
+class FeatureLine:
+    """What a feature's title line says."""
+
+    title: str
+    ticket_id: str
+    version: str | None  # canonical, when the line gives one
+    timestamp: str | None  # as written, with "49m41s" written "49:41"
+    rest: str  # description text glued on after the ID or timestamp
+    titled: bool = True  # False when the line holds only the ID (the title sits above it)
+
+
+def ticket_line(text: str) -> FeatureLine | None:
+    """Read a feature title line in any of the series' shapes, or return None.
+
+    ``Title | v2.212 #1003085 | 25:29``, ``Title #1003085 description`` and
+    ``Title (998146) description`` all give a title, the ticket ID and what the line states.
+    """
+    text = text.translate(_BARS)
+    found = _find_ticket_id(text)
+    if found is None:
+        return None
+    start, end, ticket_id = found
+    head, moment = _lead_moment(text[:start])
+    title, version, tail_moment = _title_fields(head)
+    suffix, after_version, after_moment = _fields_after_id(text[end:])
+    rest = suffix.strip().lstrip(_SEPARATORS + ")]").strip()
+    if not title:  # the ID comes first: "#1085470 | Title | v2.216 | 49:41"
+        title, rest_version, rest_moment = _title_fields(rest)
+        rest = ""
+        after_version = after_version or rest_version
+        after_moment = after_moment or rest_moment
+    return FeatureLine(
+        title=title or f"#{ticket_id}",
+        ticket_id=ticket_id,
+        version=version or after_version,
+        timestamp=moment or tail_moment or after_moment,
+        rest=rest,
+        titled=bool(title),
+    )
+
+
+def _find_ticket_id(text: str) -> tuple[int, int, str] | None:
+    """Where the line's ticket ID starts and ends, and its digits; None without one."""
+    for match in _TICKET_ID.finditer(text):
+        if match["field"] and "|" not in text:
+            continue  # a number alone on a line is no field
+        if match["after_version"] and _split_version(text[: match.start()])[1] is None:
+            continue  # "TLS 1.2 44009": the number follows no release
+        if match["labelled"] and not _stands_as_field(text[: match.start()], text[match.end() :]):
+            continue
+        name = match.lastgroup
+        return (
+            match.start(name) if name == "after_version" else match.start(),
+            match.end(),
+            match[name],
+        )
+    return None
+
+
+def _stands_as_field(before: str, after: str) -> bool:
+    """True when a labelled ID is a field of its line: it starts or ends the line, or a bar,
+    bracket, dash or the version sits next to it."""
+    return bool(
+        _FIELD_END.match(after)
+        or _FIELD_START.search(before)
+        or _split_version(before)[1] is not None
+    )
+
+
+def _lead_moment(head: str) -> tuple[str, str | None]:
+    """The text before the ID without a moment written before the title, and that moment."""
+    match = _MOMENT_LEAD.match(head)
+    if match is None or not head[match.end() :].strip():
+        return head, None
+    return head[match.end() :], _written_moment(match["moment"])
+
+
+def _title_fields(text: str) -> tuple[str, str | None, str | None]:
+    """A title with the version and moment fields at its end taken off, and those two."""
+    version = moment = None
+    text = text.rstrip(_SEPARATORS)
+    for _field in range(2):
+        if version is None:
+            text, version = _split_version(text)
+            text = text.rstrip(_SEPARATORS)
+        if moment is None and (match := _MOMENT_TAIL.search(text)):
+            text, moment = (
+                text[: match.start()].rstrip(_SEPARATORS),
+                _written_moment(match["moment"]),
+            )
+    title = text.strip().rstrip(_SEPARATORS + "([").lstrip(_LIST_MARKS).strip()
+    return title, version, moment
+
+
+def _split_version(prefix: str) -> tuple[str, str | None]:
+    """The text before a version at its end, and that version (canonical), or no version."""
+    match = _VERSION_TAIL.search(prefix)
+    if not match:
+        return prefix, None
+    before = prefix[: match.start()].rstrip()
+    # "TLS 1.2 #123456" names no release: a version needs its "v" or a "|" before it.
+    if not match["named"] and before and not before.endswith("|"):
+        return prefix, None
+    return prefix[: match.start()], canonical_version(match["number"])
+
+
+def _fields_after_id(suffix: str) -> tuple[str, str | None, str | None]:
+    """What follows the ID without its version and moment fields, and those two."""
+    version = moment = None
+    while match := _FIELD_AFTER_ID.match(suffix):
+        if match["moment"] and moment is None:
+            moment = _written_moment(match["moment"])
+        elif match["version"] and version is None:
+            version = canonical_version(match["version"].replace(" ", ""))
+        else:
+            break
+        suffix = suffix[match.end() :]
+    return suffix, version, moment
+
+
+def _written_moment(text: str) -> str:
+    """A moment as the series writes it: "49m41s" becomes "49:41", "1h02m15s" "1:02:15"."""
+    parts = _MOMENT_PARTS.fullmatch(text.replace(" ", ""))
+    if parts is None:
+        return text
+    hours, minutes, seconds = (int(part or 0) for part in parts.groups())
+    hours, minutes = hours + minutes // 60, minutes % 60
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def is_feature_line(block: Block) -> bool:
+    """True for a feature's title line; an intro that mentions a ticket ID is no feature."""
+    return ticket_line(block.text) is not None and episode_marker(block) is None
+
+
+def titles_of_id_lines(blocks: tuple[Block, ...] | list[Block]) -> set[int]:
+    """Indexes of the blocks just above a feature line that holds only an ID (and a version
+    or timestamp): such a block is that feature's title (``<h4>Title</h4><p>v2.250 #ID</p>``)."""
+    titles = set()
+    for index in range(1, len(blocks)):
+        line = ticket_line(blocks[index].text)
+        if line is not None and not line.titled and ticket_line(blocks[index - 1].text) is None:
+            titles.add(index - 1)
+    return titles
+
+
+def id_tokens(text: str) -> list[tuple[str, str]]:
+    """Every ID-looking token (``#1085470``, ``(998146)``, ``Ticket 1085470``, in any digits)
+    as (token, digits)."""
+    return [(m.group(0), m.group(1) or m.group(2) or m.group(3)) for m in _ID_LIKE.finditer(text)]

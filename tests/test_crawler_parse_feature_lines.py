@@ -1,0 +1,123 @@
+"""A feature's title line read as fields around its ticket ID, in the orders and words the
+series has typed them."""
+
+import pytest
+
+from crawler.parse.feature_lines import id_tokens, ticket_line
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Title A | v2.212 #1003085 | 25:29", ("Title A", "1003085", "2.212", "25:29", "")),
+        ("Title B | v2.21 #795425 | 1:02:03", ("Title B", "795425", "2.210", "1:02:03", "")),
+        (
+            "Title C | v2.216 #1085470 | 49:41Glued on",
+            ("Title C", "1085470", "2.216", "49:41", "Glued on"),
+        ),
+        ("Title D #4400412", ("Title D", "4400412", None, None, "")),
+        ("Title E #4400412 Same-line text.", ("Title E", "4400412", None, None, "Same-line text.")),
+        ("Title F (998146)", ("Title F", "998146", None, None, "")),
+        ("Title G (998146)Glued text", ("Title G", "998146", None, None, "Glued text")),
+        ("Supports TLS 1.2 #4400999", ("Supports TLS 1.2", "4400999", None, None, "")),
+        ("Title K (v2.216, #1085474) at 49:41", ("Title K", "1085474", "2.216", "49:41", "")),
+        (
+            "Title L | v2.216 #1085475 | Timestamp: 49:41",
+            ("Title L", "1085475", "2.216", "49:41", ""),
+        ),
+        # Typed a little differently: a space after the "v", the moment in square brackets.
+        ("Title H | v 2.216 #1085471 | 49:41", ("Title H", "1085471", "2.216", "49:41", "")),
+        ("Title I | v2.216 #1085472 | [49:41]", ("Title I", "1085472", "2.216", "49:41", "")),
+        (
+            "Title J v2.216 #1085473 [1:02:15] Text",
+            ("Title J", "1085473", "2.216", "1:02:15", "Text"),
+        ),
+    ],
+)
+def test_ticket_line_shapes(line, expected):
+    found = ticket_line(line)
+    assert (found.title, found.ticket_id, found.version, found.timestamp, found.rest) == expected
+
+
+@pytest.mark.parametrize("line", ["No ID here", "Costs $12345", "Call 555-12345", "#1234 short"])
+def test_lines_without_a_ticket_id_are_not_features(line):
+    assert ticket_line(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # The ID with a word before it, or as a field of its own.
+        (
+            "Title M | v2.230 Ticket 1085476 | 49:41",
+            ("Title M", "1085476", "2.230", "49:41", ""),
+        ),
+        (
+            "Title N | Version 2.230 | Ticket ID: #1085477 | 49:41",
+            ("Title N", "1085477", "2.230", "49:41", ""),
+        ),
+        ("Title O | v2.230 | 1085478 | 49:41", ("Title O", "1085478", "2.230", "49:41", "")),
+        ("Title P | v2.230 1085479 | 49:41", ("Title P", "1085479", "2.230", "49:41", "")),
+        ("Title Q (Ticket 1085480)", ("Title Q", "1085480", None, None, "")),
+        # The moment before the title, the version after the ID, the ID first.
+        ("[49:41] Title R | v2.230 #1085481", ("Title R", "1085481", "2.230", "49:41", "")),
+        ("49:41 – Title S | v2.230 #1085482", ("Title S", "1085482", "2.230", "49:41", "")),
+        ("Title T | #1085483 v2.230 | 49:41", ("Title T", "1085483", "2.230", "49:41", "")),
+        ("Title U | 49:41 | v2.230 #1085484", ("Title U", "1085484", "2.230", "49:41", "")),
+        ("#1085485 | Title V | v2.230 | 49:41", ("Title V", "1085485", "2.230", "49:41", "")),
+        # Other words and widths: "HaloPSA v2.230", full-width bars, a YouTube-style moment.
+        (
+            "Title W | HaloPSA v2.230 #1085486 | 49:41",
+            ("Title W", "1085486", "2.230", "49:41", ""),
+        ),
+        ("Title X ｜ v2.230 ｜ #1085487 ｜ 49:41", ("Title X", "1085487", "2.230", "49:41", "")),
+        ("Title Y | v2.230 #1085488 | 49m41s", ("Title Y", "1085488", "2.230", "49:41", "")),
+        ("Title Z | v2.230 #1085489 | 1h02m15s", ("Title Z", "1085489", "2.230", "1:02:15", "")),
+    ],
+)
+def test_fields_in_other_orders_and_words(line, expected):
+    found = ticket_line(line)
+    assert (found.title, found.ticket_id, found.version, found.timestamp, found.rest) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "It came up in ticket 1085490 last week.",  # a sentence, not a field
+        "Supports TLS 1.2 44009 times faster",  # the number follows no release
+        "1085491",  # a number alone is no field without bars
+    ],
+)
+def test_numbers_that_are_not_a_lines_ticket_field(line):
+    assert ticket_line(line) is None
+
+
+def test_a_line_of_only_the_id_and_fields_is_untitled():
+    line = ticket_line("Ticket #1085492 | v2.230 | 4:12")
+    assert (line.titled, line.ticket_id, line.version, line.timestamp) == (
+        False,
+        "1085492",
+        "2.230",
+        "4:12",
+    )
+
+
+def test_a_title_loses_its_list_mark():
+    assert ticket_line("· Title H (998146)").title == "Title H"
+
+
+def test_ids_are_ascii_digits_but_tokens_in_any_digits_are_counted():
+    assert ticket_line("Title #５１００５２３") is None
+    assert id_tokens("Title #５１００５２３ and (4400412)") == [
+        ("#５１００５２３", "５１００５２３"),
+        ("(4400412)", "4400412"),
+    ]
+
+
+def test_an_id_in_square_brackets_is_read():
+    line = ticket_line("Title I [1100457] Text after it")
+    assert (line.title, line.ticket_id, line.rest) == ("Title I", "1100457", "Text after it")
+
+
+def test_a_labelled_id_is_counted_as_an_id_token():
+    assert id_tokens("Mentioned as Ticket 1085493") == [("Ticket 1085493", "1085493")]
