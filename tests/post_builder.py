@@ -28,7 +28,8 @@ PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED = "pipe", "hash", "hash glued", "pare
 SPLIT = "title above a `v2.250 #ID | 4:12` line"
 TYPED = "pipe lines as typed: `v 2.250`, `[4:12]`, `(v2.250, #ID) at 4:12`, `Timestamp: 4:12`"
 REORDERED = (
-    "fields in other orders and words: `Ticket 1085470`, `[4:12] Title`, `#ID | Title`, `4m12s`"
+    "fields in other orders, words and marks: `Ticket 1085470`, `[4:12] Title`, `#ID | Title`, "
+    "`4m12s`, `1. Title`, `➡️ Title / v2.250 / #ID / 4:12 – 5:00`"
 )
 SHAPES = (PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED, SPLIT, TYPED, REORDERED)
 TIMED_SHAPES = (PIPE, SPLIT, TYPED, REORDERED)
@@ -213,6 +214,8 @@ def _line(plan: PostPlan, feature: FeaturePlan) -> tuple[str, str | None]:
             f"{title} | #{ticket} | Version {version} | {_as_youtube_moment(moment)}",
             f"{title} ｜ HaloPSA v{version} ｜ Ticket ID: #{ticket} ｜ {moment}",
             f"{title} | {moment} | v{version} | {ticket}",
+            f"{int(ticket) % 20 + 1}. {title} | v{version} #{ticket} | {moment}",
+            f"➡️ {title} / v{version} / #{ticket} / {moment} – {moment}",
         )
         return reordered[int(ticket) % len(reordered)], None
     if plan.shape == HASH:

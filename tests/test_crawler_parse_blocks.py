@@ -1,6 +1,6 @@
 """Stage 1: a page, HTML or plain text, read into headings, paragraphs, bullets and players."""
 
-from crawler.parse.blocks import BULLET, PARAGRAPH, VIDEO, page_blocks
+from crawler.parse.blocks import BULLET, HEADING, PARAGRAPH, VIDEO, page_blocks
 
 
 def kinds_and_texts(blocks):
@@ -68,4 +68,17 @@ def test_blocks_know_whether_they_sit_in_the_rich_text():
         ("By the [run]Book: Episode 62", False),
         ("Inside", True),
         ("Outside", False),
+    ]
+
+
+def test_a_table_row_is_one_block_with_its_cells_between_bars():
+    blocks = page_blocks(
+        "<div class='w-embed'><table>"
+        "<thead><tr><th>Feature</th><th>Version</th><th>Ticket</th></tr></thead>"
+        "<tbody><tr><td>Title A</td><td>v2.230</td><td>#1085494</td></tr></tbody>"
+        "</table></div>"
+    )
+    assert kinds_and_texts(blocks) == [
+        (HEADING, "Feature | Version | Ticket"),
+        (PARAGRAPH, "Title A | v2.230 | #1085494"),
     ]

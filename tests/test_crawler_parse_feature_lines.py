@@ -81,6 +81,40 @@ def test_fields_in_other_orders_and_words(line, expected):
 
 
 @pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # Other bars between the fields, and a span of the video of which the start counts.
+        ("Title AA / v2.230 / #1085495 / 49:41", ("Title AA", "1085495", "2.230", "49:41", "")),
+        ("Title AB • v2.230 • #1085496 • 49:41", ("Title AB", "1085496", "2.230", "49:41", "")),
+        (
+            "Title AC | v2.230 #1085497 | 49:41 – 52:10",
+            ("Title AC", "1085497", "2.230", "49:41", ""),
+        ),
+        # A list number or Markdown's bold around the title is no part of it.
+        ("3. Title AD | v2.230 #1085498 | 49:41", ("Title AD", "1085498", "2.230", "49:41", "")),
+        ("**Title AE** | v2.230 #1085499 | 49:41", ("Title AE", "1085499", "2.230", "49:41", "")),
+        ("$5 Title AF | v2.230 #1085500", ("$5 Title AF", "1085500", "2.230", None, "")),
+    ],
+)
+def test_bars_spans_and_list_numbers(line, expected):
+    found = ticket_line(line)
+    assert (found.title, found.ticket_id, found.version, found.timestamp, found.rest) == expected
+
+
+@pytest.mark.parametrize(
+    "line", ["⚠️ Title AG | v2.230 #1085501 | 49:41", "Title AG | v2.230 #1085501 | 49:41 ⚠️"]
+)
+def test_a_mark_before_the_title_or_after_the_fields_is_kept_apart(line):
+    found = ticket_line(line)
+    assert (found.title, found.timestamp, found.rest, found.marks) == (
+        "Title AG",
+        "49:41",
+        "",
+        "⚠️",
+    )
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "It came up in ticket 1085490 last week.",  # a sentence, not a field

@@ -125,3 +125,14 @@ def test_a_mark_after_the_id_is_no_description_and_the_paragraph_below_stays_the
     (feature,) = page.features
     assert feature.summary == "Blank exports stay home."
     assert feature.flags == ("caution",)
+
+
+def test_a_mark_before_the_title_is_a_flag_and_no_part_of_the_title():
+    page = parse_page(
+        "<p>Watch Now: By the [run]Book: Episode 61</p>"
+        "<p><strong>🚀 Exports skip empty reports | v2.250 #5100302 | 4:12</strong></p>"
+        "<p>Blank exports stay home.</p>",
+        "https://blog.example/by-the-run-book-episode-61",
+    )
+    (feature,) = page.features
+    assert (feature.title, feature.flags) == ("Exports skip empty reports", ("impactful",))

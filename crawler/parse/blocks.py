@@ -2,7 +2,8 @@
 
 HTML is read by element kind (h1-h6, p, li), never by a site's own class names, so any
 Webflow template works; text outside the usual elements still becomes blocks, which is the
-"main text of the page" fallback. Two Webflow conventions are read: blocks with the class
+"main text of the page" fallback, and a table row (in an embed) is one block, its cells
+joined with bars. Two Webflow conventions are read: blocks with the class
 ``w-condition-invisible`` are never shown by a browser and are dropped, and an embedded
 player (a rich-text video figure's ``iframe``) becomes a VIDEO block carrying the video's
 link. A plain-text capture gives one block per non-empty line, so blank lines between
@@ -29,9 +30,12 @@ BLOCK_TAGS = HEADING_TAGS | frozenset(
     {
         "address", "article", "aside", "blockquote", "body", "dd", "details", "div", "dl",
         "dt", "figcaption", "figure", "header", "hr", "html", "li", "main", "ol", "p", "pre",
-        "section", "summary", "table", "td", "th", "tr", "ul",
+        "section", "summary", "table", "tr", "ul",
     }
 )  # fmt: skip
+# A table row is one block, its cells joined with bars: "Title | v2.216 | #1085470 | 49:41".
+CELL_TAGS = frozenset({"td", "th"})
+CELL_BAR = " | "
 # Elements whose text is never post text.
 DROPPED_TAGS = frozenset(
     {"head", "script", "style", "noscript", "template", "svg", "nav", "footer", "iframe", "form"}
@@ -156,6 +160,11 @@ class _Collector:
     def add_player(self, href: str, place: _Place) -> None:
         self.blocks.append(Block(VIDEO, "", (Link("", href),), place.article, place.rich))
 
+    def start_cell(self) -> None:
+        """Put a bar between this cell and the row's cells before it."""
+        if "".join(self.parts).strip():
+            self.parts.append(CELL_BAR)
+
     def flush(self, place: _Place) -> None:
         text = clean("".join(self.parts))
         self.parts = []
@@ -174,6 +183,8 @@ def _inner_place(tag: Tag, name: str, place: _Place, articles: int) -> _Place:
         kind = HEADING
     elif name == "li":
         kind = BULLET
+    elif name == "thead" or (name == "tr" and tag.find("td") is None):
+        kind = HEADING  # a table's column names
     elif name == "p" and kind != BULLET:
         kind = PARAGRAPH
     return _Place(
@@ -222,6 +233,8 @@ def html_blocks(html: str, base_url: str = "") -> list[Block]:
         if name in BLOCK_TAGS:
             collector.flush(place)
             stack.append((True, node, inner))
+        if name in CELL_TAGS:
+            collector.start_cell()
         if name == "a":
             collector.add_link(node)
         stack.extend((False, child, inner) for child in reversed(node.contents))

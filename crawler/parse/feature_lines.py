@@ -15,6 +15,7 @@ is reported as partial rather than storing an ID that links nowhere.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from crawler.parse.blocks import Block
@@ -51,15 +52,16 @@ _VERSION_TAIL = re.compile(
     re.I,
 )
 # A moment at the end of the text before the ID, in its own field: "Title | 49:41 | v2.216".
-_MOMENT_TAIL = re.compile(rf"[|(\[]\s*(?P<moment>{_MOMENT})\s*[)\]]?\s*$", re.I)
+_MOMENT_TAIL = re.compile(rf"[|(\[/•·]\s*(?P<moment>{_MOMENT})\s*[)\]]?\s*$", re.I)
 # A moment before the title: "[49:41] Title", "49:41 – Title", "(49:41) Title".
 _MOMENT_LEAD = re.compile(rf"\s*[(\[]?(?P<moment>{_MOMENT})[)\]]?(?:\s*[|–—:·-]\s*|\s+)", re.I)
 # A field after the ID: the moment ("| 49:41", "at 1:02:15", "(49:41)", "[49:41]",
 # "| Timestamp: 49:41", or after the bracket that closes "(v2.216, #ID) at 49:41") or the
-# version ("#ID | v2.216").
+# version ("#ID | v2.216"). Of a span ("49:41 – 52:10") the start is the feature's moment.
 _FIELD_AFTER_ID = re.compile(
-    r"\s*[)\]]?\s*[|,–—@-]?\s*(?:"
-    rf"(?:(?:at|timestamp|time)\b:?\s*)?[(\[]?(?P<moment>{_MOMENT})[)\]]?"
+    r"\s*[)\]]?\s*[|,–—@/•·-]?\s*(?:"
+    rf"(?:(?:at|timestamp|time)\b:?\s*)?[(\[]?(?P<moment>{_MOMENT})"
+    rf"(?:\s*(?:[-–—]|to)\s*(?:{_MOMENT}))?[)\]]?"
     rf"|[(\[]?(?P<version>(?:version\s*:?\s*|v\s?){_VERSION})[)\]]?"
     r")",
     re.I,
@@ -67,8 +69,11 @@ _FIELD_AFTER_ID = re.compile(
 # What sits next to a field of a line (rather than a word of a sentence).
 _FIELD_END = re.compile(r"\s*(?:$|[|,:;)\]–—-])")
 _FIELD_START = re.compile(r"(?:^|[|(\[,–—-])\s*$")
-_SEPARATORS = " \t|,:–—-·"
-_LIST_MARKS = "·•▪◦●‣∙ "
+_SEPARATORS = " \t|,:–—-·/•"
+# Before a title: a list number ("1. ", "12) ") and marks that are no words ("➡️", "⚠️").
+_LIST_NUMBER = re.compile(r"\d{1,2}[.)]\s+")
+_MARKS = "·•▪◦●‣∙-–—*>"
+_WORD = re.compile(r"\w")
 # Bars typed in other widths: "｜" (full width) and "¦" (broken bar).
 _BARS = str.maketrans({"｜": "|", "¦": "|"})
 
@@ -83,6 +88,7 @@ class FeatureLine:
     timestamp: str | None  # as written, with "49m41s" written "49:41"
     rest: str  # description text glued on after the ID or timestamp
     titled: bool = True  # False when the line holds only the ID (the title sits above it)
+    marks: str = ""  # what stands before the title or after the fields without a word: "⚠️"
 
 
 def ticket_line(text: str) -> FeatureLine | None:
@@ -96,10 +102,14 @@ def ticket_line(text: str) -> FeatureLine | None:
     if found is None:
         return None
     start, end, ticket_id = found
-    head, moment = _lead_moment(text[:start])
+    head, lead_marks = _lead_marks(text[:start])
+    head, moment = _lead_moment(head)
     title, version, tail_moment = _title_fields(head)
     suffix, after_version, after_moment = _fields_after_id(text[end:])
     rest = suffix.strip().lstrip(_SEPARATORS + ")]").strip()
+    marks = lead_marks
+    if not _WORD.search(rest):  # "⚠️" or a stray bracket after the fields: no description
+        rest, marks = "", marks + rest
     if not title:  # the ID comes first: "#1085470 | Title | v2.216 | 49:41"
         title, rest_version, rest_moment = _title_fields(rest)
         rest = ""
@@ -112,6 +122,7 @@ def ticket_line(text: str) -> FeatureLine | None:
         timestamp=moment or tail_moment or after_moment,
         rest=rest,
         titled=bool(title),
+        marks=marks,
     )
 
 
@@ -143,6 +154,26 @@ def _stands_as_field(before: str, after: str) -> bool:
     )
 
 
+def _lead_marks(head: str) -> tuple[str, str]:
+    """The text before the ID without what comes before its first word (a list number, marks
+    such as "➡️" or "⚠️"), and those marks."""
+    head = head.lstrip()
+    number = _LIST_NUMBER.match(head)
+    if number:
+        head = head[number.end() :]
+    end = 0
+    while end < len(head) and (head[end].isspace() or _is_mark(head[end])):
+        end += 1
+    return head[end:], head[:end].strip()
+
+
+def _is_mark(char: str) -> bool:
+    """A character that is no word: a list mark, a symbol or emoji (not a currency sign), or
+    the selector that makes a symbol an emoji."""
+    category = unicodedata.category(char)
+    return char in _MARKS or (category[0] == "S" and category != "Sc") or category == "Mn"
+
+
 def _lead_moment(head: str) -> tuple[str, str | None]:
     """The text before the ID without a moment written before the title, and that moment."""
     match = _MOMENT_LEAD.match(head)
@@ -164,7 +195,7 @@ def _title_fields(text: str) -> tuple[str, str | None, str | None]:
                 text[: match.start()].rstrip(_SEPARATORS),
                 _written_moment(match["moment"]),
             )
-    title = text.strip().rstrip(_SEPARATORS + "([").lstrip(_LIST_MARKS).strip()
+    title = text.strip().rstrip(_SEPARATORS + "([").strip("* ")
     return title, version, moment
 
 

@@ -31,8 +31,6 @@ _TITLE_CHARS = 160
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘'(])")
 _CLOSED = re.compile(r"[.!?:;)\]\"”’'…]\s*$")
 _PARTIAL_TIMESTAMP = re.compile(r"\d{1,2}:\d?")
-# What follows an ID on a title line is a description only if it holds a word (not "⚠️").
-_WORD = re.compile(r"\w")
 # A paragraph led by a short label ("Why it matters: …", "Benefits include:") goes on with
 # the feature above it.
 _CONTINUATION = re.compile(r"[A-Z][\w'’ -]{0,40}:(?:\s|$)")
@@ -52,7 +50,7 @@ class FeatureDraft:
     bullets: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     glued: bool = False  # the description came on the title line itself
-    marks: str = ""  # what follows the ID on the title line without a word: "⚠️", read as flags
+    marks: str = ""  # the title line's marks without a word ("⚠️"), read as flags
     cut_off: bool = False  # the capture ends inside this feature, mid-sentence
 
     @property
@@ -159,11 +157,9 @@ class _BodyReader:
             current.cut_off = line is not None or block.kind != BULLET  # bullets end bare
 
     def _start_feature(self, line, block: Block, above: str | None) -> None:
-        rest, marks = line.rest, ""
+        rest = line.rest
         if block is self.last_block and _PARTIAL_TIMESTAMP.fullmatch(rest):
             rest = ""  # a timestamp the capture cut off is no description
-        if not _WORD.search(rest):  # "⚠️" or a stray bracket after the ID: no description
-            rest, marks = "", rest
         self.current = self._new_draft(
             title=line.title if line.titled or above is None else above,
             ticket_id=line.ticket_id,
@@ -172,7 +168,7 @@ class _BodyReader:
             summary=rest,
         )
         self.current.glued = bool(rest)
-        self.current.marks = marks
+        self.current.marks = line.marks
 
     def _paragraph(self, block: Block) -> None:
         text, current = block.text, self.current
