@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from crawler.errors import HalonotesError
+from crawler.parse.meta import post_link_number
 from crawler.records import Episode, Feature, keep_first_seen, read_ticket_id
 from crawler.report import PageRow, RunReport, now_iso, partial_posts
 from crawler.spider import (
@@ -26,12 +27,13 @@ from crawler.spider import (
     UNCHANGED,
     FetchedPost,
     PageOutcome,
-    episode_number,
 )
 from crawler.state import CrawlState, content_hash
 from crawler.store import MergeReport, Store
 
 NO_FEATURES = "error: no features (the blog's format may have changed)"
+# A post fetched because its listing card names the series, whose page holds no episode.
+NOT_AN_EPISODE = "not an episode post"
 GONE_STATUSES = (404, 410)
 
 logger = logging.getLogger(__name__)
@@ -47,9 +49,16 @@ def valid_feature(feature: Feature) -> bool:
 def check_post(post: FetchedPost) -> FetchedPost | PageOutcome:
     """Keep only the post's own episode and its valid features; a post without any fails.
 
-    Other posts a page carries ("more posts" sections) are read from their own pages.
+    The post's own episode is the one its URL names, or else the one its title names (the
+    parser gives it the post's URL). Other posts a page carries ("more posts" sections) are
+    read from their own pages.
     """
-    number = episode_number(post.url)
+    number = post_link_number(post.url)
+    if number is None:
+        own = [e.episode for e in post.episodes if e.url == post.url]
+        if not own:  # found by its card only: a post about the series, say
+            return PageOutcome(post.url, NOT_AN_EPISODE, is_post=True)
+        number = own[0]
     episodes = tuple(e for e in post.episodes if e.episode == number)
     if not episodes:
         return PageOutcome(post.url, f"error: no episode {number} on the page", is_post=True)
@@ -124,7 +133,7 @@ class CrawlRun:
     @property
     def fetched(self) -> int:
         """Pages the site answered: listings, sitemaps and posts (304 included)."""
-        answered = {LISTING, SITEMAP, NEW, CHANGED, UNCHANGED}
+        answered = {LISTING, SITEMAP, NEW, CHANGED, UNCHANGED, NOT_AN_EPISODE}
         return sum(1 for row in self.report.pages if row.outcome in answered)
 
     @property

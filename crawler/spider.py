@@ -1,10 +1,12 @@
 """The spider: which pages of the blog to fetch, and how politely.
 
 It reads the listing (following Webflow's "Next" pagination) and the host's sitemap.xml,
-and fetches only episode posts (``/…/by-the-run-book-episode-N``) on the start URL's
-host. A post the crawl state already holds is asked for conditionally, so an unchanged
-post costs the blog a 304. The callback hands each new or changed page to the parser;
-the spider itself reads no content beyond links.
+and fetches only episode posts on the start URL's host: a post whose URL names the series
+and a number (``/…/by-the-run-book-episode-N``, however the slug was typed), or a listing
+card that names the series ("By the [run]Book Ep. 31") whatever its link. A post the crawl
+state already holds is asked for conditionally, so an unchanged post costs the blog a 304.
+The callback hands each new or changed page to the parser; the spider itself reads no
+content beyond links.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from w3lib.encoding import http_content_type_encoding
 from crawler.bounds import CrawlBounds
 from crawler.parse import parse_page
 from crawler.parse.encoding import UndecodableError, read_page
+from crawler.parse.meta import names_the_series, post_link_number
 from crawler.records import Episode, Feature
 from crawler.retry_after import RETRY_AFTER_MAX_SETTING, retry_after_seconds
 from crawler.state import content_hash
@@ -51,7 +54,6 @@ LIVE_START_URL = "https://www.risingtidegroup.net/thoughts"
 PROJECT_URL = "https://github.com/halonotes/halonotes"
 USER_AGENT_ENV = "HALONOTES_USER_AGENT"
 
-_EPISODE_PATH = re.compile(r"/by-the-run-book-episode-(\d+)/?$", re.I)
 _PAGE_PARAMETER = re.compile(r"_page$")
 MAX_PAGE_BYTES = 8 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -74,12 +76,6 @@ def default_user_agent() -> str:
     return f"halonotes/{release} (+{PROJECT_URL})"
 
 
-def episode_number(url: str) -> int | None:
-    """The episode number in a post URL (``…/by-the-run-book-episode-19`` -> 19), or None."""
-    match = _EPISODE_PATH.search(urlsplit(url).path)
-    return int(match.group(1)) if match else None
-
-
 def post_url(url: str) -> str:
     """A post URL without fragment or query string, so one post is one URL."""
     parts = urlsplit(urldefrag(url)[0])
@@ -87,13 +83,22 @@ def post_url(url: str) -> str:
 
 
 def is_episode_url(url: str, *, host: str) -> bool:
-    """True for an http(s) episode post on ``host``."""
+    """True for an http(s) post on ``host`` whose URL names an episode."""
+    return _on_host(url, host) and post_link_number(url) is not None
+
+
+def _on_host(url: str, host: str) -> bool:
     parts = urlsplit(url)
-    return (
-        parts.scheme in ("http", "https")
-        and parts.netloc.lower() == host.lower()
-        and episode_number(url) is not None
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+
+
+def _card_text(anchor: scrapy.Selector) -> str:
+    """A link's text, with the rest of its Webflow collection item (``w-dyn-item``): the
+    card's title when the link itself is only "Read more"."""
+    card = anchor.xpath(
+        "ancestor-or-self::*[contains(concat(' ', normalize-space(@class), ' '), ' w-dyn-item ')]"
     )
+    return " ".join((card[-1] if card else anchor).css("::text").getall())
 
 
 def _links(response: Response) -> list[tuple[str, scrapy.Selector]]:
@@ -101,12 +106,24 @@ def _links(response: Response) -> list[tuple[str, scrapy.Selector]]:
 
 
 def episode_links(response: Response, *, host: str) -> list[str]:
-    """The episode posts on ``host`` that a page links to, in page order, each once."""
+    """The episode posts on ``host`` that a page links to, in page order, each once: links
+    whose URL names an episode, and posts whose card names the series."""
+    page = post_url(response.url)
     found: list[str] = []
-    for url, _ in _links(response):
-        if is_episode_url(url, host=host) and post_url(url) not in found:
-            found.append(post_url(url))
+    for url, anchor in _links(response):
+        target = post_url(url)
+        if target in found or target == page or not _on_host(url, host):
+            continue
+        if post_link_number(url) is not None or (
+            _is_post_path(url) and names_the_series(_card_text(anchor))
+        ):
+            found.append(target)
     return found
+
+
+def _is_post_path(url: str) -> bool:
+    """True for a collection item's path (``/thoughts/some-post``), not a top-level page."""
+    return len([part for part in urlsplit(url).path.split("/") if part]) >= 2
 
 
 def next_page_links(response: Response) -> list[str]:

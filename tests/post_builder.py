@@ -126,7 +126,12 @@ class PostPlan:
     def url(self) -> str:
         if self.header == BARE and self.layout != NO_VIDEO and not self.embedded_player:
             return f"https://blog.example.test/saved/capture-{self.number}.txt"
-        return f"https://blog.example.test/thoughts/by-the-run-book-episode-{self.number}"
+        slugs = (
+            f"by-the-run-book-episode-{self.number}",
+            f"by-the-runbook-ep-{self.number}",
+            f"by-the-run-book-episode-{self.number}-halopsa-{self.versions[0].replace('.', '-')}",
+        )
+        return f"https://blog.example.test/thoughts/{slugs[self.number // 5 % len(slugs)]}"
 
     @property
     def iso_date(self) -> str | None:
@@ -262,7 +267,14 @@ def _parts(plan: PostPlan) -> list[tuple[str, str]]:
     date = f"{_MONTHS[month]} {day}, {year}"
     parts: list[tuple[str, str]] = []
     if plan.header == TITLE_FIRST:
-        parts.append(("title", f"By the [run]Book: Episode {plan.number}"))
+        titles = (
+            f"By the [run]Book: Episode {plan.number}",
+            f"By the [run]Book Ep. {plan.number}: What v{plan.versions[0]} brings",
+            f"By the [run]Book #{plan.number} – v{plan.versions[0]}",
+            f"By The Runbook EP{plan.number}",
+            f"By the [run]Book Podcast (Episode {plan.number})",
+        )
+        parts.append(("title", titles[plan.number % len(titles)]))
         parts += [("line", "By"), ("line", plan.author), ("line", date), ("line", "•")]
         parts += [("line", "12 min read"), ("line", "Share this post")]
     elif plan.header != BARE:

@@ -94,6 +94,7 @@ def test_fields_in_other_orders_and_words(line, expected):
         ("3. Title AD | v2.230 #1085498 | 49:41", ("Title AD", "1085498", "2.230", "49:41", "")),
         ("**Title AE** | v2.230 #1085499 | 49:41", ("Title AE", "1085499", "2.230", "49:41", "")),
         ("$5 Title AF | v2.230 #1085500", ("$5 Title AF", "1085500", "2.230", None, "")),
+        ("<Title AH> | v2.230 #1085502", ("<Title AH>", "1085502", "2.230", None, "")),
     ],
 )
 def test_bars_spans_and_list_numbers(line, expected):

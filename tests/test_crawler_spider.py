@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse, XmlResponse
 
+from crawler.parse.meta import post_link_number
 from crawler.sample_site import sample_site_dir
 from crawler.spider import (
     USER_AGENT_ENV,
     crawl_settings,
     episode_links,
-    episode_number,
     is_episode_url,
     next_page_links,
     sitemap_links,
@@ -30,12 +30,40 @@ def sample_page(name: str, url: str) -> HtmlResponse:
 
 
 def test_episode_number_and_host_rules():
-    assert episode_number(f"{LISTING}/by-the-run-book-episode-19") == 19
-    assert episode_number(f"{LISTING}/by-the-run-book-episode-19/") == 19
-    assert episode_number(f"{LISTING}/the-msp-business-model-fallacy") is None
+    assert post_link_number(f"{LISTING}/by-the-run-book-episode-19") == 19
+    assert post_link_number(f"{LISTING}/by-the-run-book-episode-19/") == 19
+    assert post_link_number(f"{LISTING}/the-msp-business-model-fallacy") is None
     assert is_episode_url(f"https://{HOST}/thoughts/by-the-run-book-episode-7", host=HOST)
     assert not is_episode_url("https://other.example/thoughts/by-the-run-book-episode-7", host=HOST)
     assert not is_episode_url(f"mailto:{HOST}/by-the-run-book-episode-7", host=HOST)
+
+
+@pytest.mark.parametrize(
+    ("slug", "number"),
+    [
+        ("by-the-runbook-episode-19", 19),
+        ("by-the-run-book-ep-19", 19),
+        ("by-the-run-book-ep19", 19),
+        ("by-the-run-book-19", 19),
+        ("by-the-run-book-episode-19-halopsa-2-212", 19),
+        ("by-the-runbook-2-212-updates", None),  # a version, not an episode
+        ("episode-19-of-another-show", None),  # not the series
+    ],
+)
+def test_a_post_url_names_its_episode_however_the_slug_was_typed(slug, number):
+    assert post_link_number(f"{LISTING}/{slug}") == number
+
+
+def test_a_listing_card_that_names_the_series_is_followed_whatever_its_link():
+    page = html_page(
+        LISTING,
+        """<div class="w-dyn-item"><h3>By the [run]Book Ep. 60: Quotes that sync</h3>
+        <a href="/thoughts/halopsa-2-230-quotes">Read more</a></div>
+        <div class="w-dyn-item"><h3>Three questions before you switch</h3>
+        <a href="/thoughts/three-questions">Read more</a></div>
+        <a href="/podcast">By the [run]Book</a>""",
+    )
+    assert episode_links(page, host=HOST) == [f"{LISTING}/halopsa-2-230-quotes"]
 
 
 def test_listing_links_only_episode_posts_on_the_start_host():
@@ -56,12 +84,12 @@ def test_listing_links_only_episode_posts_on_the_start_host():
 
 def test_sample_listing_pages_link_posts_and_the_next_page():
     first = sample_page("thoughts.html", LISTING)
-    assert [episode_number(url) for url in episode_links(first, host=HOST)] == [55, 54, 53]
+    assert [post_link_number(url) for url in episode_links(first, host=HOST)] == [55, 54, 53]
     assert next_page_links(first) == [f"{LISTING}?5f1e2d3c_page=2"]
 
     second = sample_page("thoughts.page-2.html", f"{LISTING}?5f1e2d3c_page=2")
     # The preview link is an episode URL too: robots.txt, not link discovery, keeps it out.
-    assert [episode_number(url) for url in episode_links(second, host=HOST)] == [52, 51, 56]
+    assert [post_link_number(url) for url in episode_links(second, host=HOST)] == [52, 51, 56]
     assert next_page_links(second) == []  # the last page only links back
 
 

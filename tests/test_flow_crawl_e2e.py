@@ -215,3 +215,27 @@ def test_sample_crawl_fills_the_store(tmp_path):
     assert result.returncode == 0, result.stderr
     assert {e["episode"] for e in jsonl(tmp_path / "data" / "episodes.jsonl")} == EPISODES
     assert result.stdout.startswith("Crawl: 8 pages fetched, 0 unchanged, 5 new")
+
+
+def test_a_post_whose_slug_names_no_episode_is_found_by_its_card(server, tmp_path):
+    """Episode 55 moved to a slug without its number: the listing card that names the series
+    leads the crawl to it, and its episode comes from the page."""
+    site = tmp_path / "moved-site"
+    shutil.copytree(server.site_dir, site)
+    moved = "/thoughts/quotes-that-sync-and-more"
+    (site / "thoughts" / "by-the-run-book-episode-55.html").rename(
+        site / "thoughts" / "quotes-that-sync-and-more.html"
+    )
+    for page in (site / "thoughts.html", site / "thoughts" / "quotes-that-sync-and-more.html"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace("/thoughts/by-the-run-book-episode-55", moved))
+    data_dir = tmp_path / "data"
+    with serving(server, site):
+        server.clear()
+        result = crawl(server, data_dir)
+    assert result.returncode == 0, result.stderr
+    assert moved in server.paths()
+    episodes = {e["episode"]: e for e in jsonl(data_dir / "episodes.jsonl")}
+    assert set(episodes) == EPISODES
+    assert episodes[55]["url"] == f"{server.origin}{moved}"
+    assert any(f["episode"] == 55 and f["ticket_id"] for f in jsonl(data_dir / "features.jsonl"))

@@ -27,7 +27,7 @@ from crawler.bounds import (
     CrawlBounds,
 )
 from crawler.errors import HalonotesError
-from crawler.pipelines import CrawlRun
+from crawler.pipelines import NOT_AN_EPISODE, CrawlRun
 from crawler.project import CRAWL_OPTIONS, LIVE_DELAY, SAMPLE_DELAY
 from crawler.report import PageRow, write_last_run
 from crawler.sample_site import sample_server
@@ -99,9 +99,11 @@ def update_search_index(data_dir: Path) -> HalonotesError | None:
 def summary_line(run: CrawlRun) -> str:
     """The one-line summary printed at the end of a crawl."""
     totals = run.report.totals
+    others = run.count(NOT_AN_EPISODE)
+    not_episodes = f", {others} not episode posts" if others else ""
     return (
         f"Crawl: {run.fetched} pages fetched, {run.count(UNCHANGED)} unchanged, "
-        f"{run.count(NEW)} new, {run.count(CHANGED)} changed, {run.failed} failed; "
+        f"{run.count(NEW)} new, {run.count(CHANGED)} changed{not_episodes}, {run.failed} failed; "
         f"features {run.report.store.added} added, {run.report.store.updated} updated; "
         f"{totals['unparsed_ids']} unparsed ID tokens; {totals['partial']} posts partial."
     )

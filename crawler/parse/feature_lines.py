@@ -72,7 +72,7 @@ _FIELD_START = re.compile(r"(?:^|[|(\[,–—-])\s*$")
 _SEPARATORS = " \t|,:–—-·/•"
 # Before a title: a list number ("1. ", "12) ") and marks that are no words ("➡️", "⚠️").
 _LIST_NUMBER = re.compile(r"\d{1,2}[.)]\s+")
-_MARKS = "·•▪◦●‣∙-–—*>"
+_MARKS = "·•▪◦●‣∙-–—*"
 _WORD = re.compile(r"\w")
 # Bars typed in other widths: "｜" (full width) and "¦" (broken bar).
 _BARS = str.maketrans({"｜": "|", "¦": "|"})
@@ -168,10 +168,11 @@ def _lead_marks(head: str) -> tuple[str, str]:
 
 
 def _is_mark(char: str) -> bool:
-    """A character that is no word: a list mark, a symbol or emoji (not a currency sign), or
-    the selector that makes a symbol an emoji."""
+    """A character that is no word: a list mark, an arrow, a pictograph or emoji, or the
+    selector that makes a symbol an emoji. Signs a title may start with ("<", "$", "+") are
+    none."""
     category = unicodedata.category(char)
-    return char in _MARKS or (category[0] == "S" and category != "Sc") or category == "Mn"
+    return char in _MARKS or "\u2190" <= char <= "\u21ff" or category in ("So", "Mn")
 
 
 def _lead_moment(head: str) -> tuple[str, str | None]:

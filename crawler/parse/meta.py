@@ -5,6 +5,7 @@ post text."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from dateutil import parser as dateparser
 
@@ -14,11 +15,16 @@ TITLE = "title"  # "By the [run]Book: Episode 19"
 INTRO = "intro"  # "Episode 22 of By the [run]Book covers ..."
 WATCH = "watch"  # "Watch Now: By the [run]Book: Episode 19"
 
-_SERIES = r"by\s+the\s+\[?\s*run\s*\]?\s*book"
-_SEP = r"\s*[:|–—-]?\s*"
-_NUMBER = r"episode\s*#?\s*(\d{1,4})(?!\d)"
-_TITLE_LINE = re.compile(rf"{_SERIES}{_SEP}{_NUMBER}\s*(?:[:|–—-].{{0,150}})?", re.I)
-_HEADING_LINE = re.compile(rf"(?:{_SERIES}{_SEP})?{_NUMBER}\s*(?:[:|–—-].{{0,150}})?", re.I)
+_SERIES = r"by\s+the\s+\[?\s*run\s*\]?\s*book(?:\s+podcast)?"
+_SEP = r"\s*[:|–—(-]?\s*"
+# "Episode 19", "Episode #19", "Ep. 19", "EP19".
+_NUMBER = r"(?:episode|ep\.?)\s*#?\s*(\d{1,4})(?!\d)"
+# After the series' name, "#19" alone numbers the episode too: "By the [run]Book #19".
+_SERIES_NUMBER = rf"(?:{_NUMBER}|#\s?(\d{{1,4}})(?!\d))"
+_TITLE_TAIL = r"\s*\)?\s*(?:[:|–—-].{0,150})?"
+_TITLE_LINE = re.compile(rf"{_SERIES}{_SEP}{_SERIES_NUMBER}{_TITLE_TAIL}", re.I)
+_HEADING_LINE = re.compile(rf"(?:{_SERIES}{_SEP}{_SERIES_NUMBER}|{_NUMBER}){_TITLE_TAIL}", re.I)
+_NAMES_SERIES = re.compile(_SERIES, re.I)
 # "Episode 22 of By the [run]Book dives…", "In Episode 23, the hosts…", "Episode 24 covers…".
 _INTRO_LINE = re.compile(
     rf"(?:in\s+)?episode\s+(\d{{1,4}})(?:\s+of\s+(?:the\s+)?{_SERIES}\b|(?=[\s,]+[a-z]))",
@@ -85,7 +91,13 @@ _CALL_TO_ACTION = re.compile(
     r"|\b[\w-]+\.(?:com|net|org|dev|io|co|tv)\b",
     re.I,
 )
-_POST_LINK = re.compile(r"by-the-run-book-episode-(\d{1,4})(?!\d)(?:[/?#]|$)", re.I)
+# A post's URL names the series and the episode number in its last path segment, however
+# the slug was typed: "by-the-run-book-episode-19", "by-the-runbook-ep-19",
+# "by-the-run-book-19", "by-the-run-book-episode-19-halopsa-2-212".
+_SERIES_SLUG = re.compile(r"run-?book", re.I)
+_SLUG_NUMBER = re.compile(
+    r"(?:^|-)(?:episode|ep)-?(\d{1,4})(?!\d)|run-?book-(?:podcast-)?(\d{1,4})$", re.I
+)
 _VIDEO_HOSTS = ("youtube.com/", "youtu.be/", "vimeo.com/")
 
 
@@ -99,7 +111,7 @@ def episode_marker(block: Block) -> tuple[str, int] | None:
         title = _HEADING_LINE if block.kind == HEADING else _TITLE_LINE
         match = title.fullmatch(text)
         if match:
-            return TITLE, int(match.group(1))
+            return TITLE, int(next(number for number in match.groups() if number))
     match = _INTRO_LINE.match(text)
     if match:
         return INTRO, int(match.group(1))
@@ -203,8 +215,17 @@ def is_call_to_action(text: str) -> bool:
 
 def post_link_number(href: str) -> int | None:
     """The episode number of a link to an episode post (``/by-the-run-book-episode-19``)."""
-    match = _POST_LINK.search(href)
-    return int(match.group(1)) if match else None
+    path = urlsplit(href.strip()).path
+    slug = path.rstrip("/").rpartition("/")[2]
+    if not _SERIES_SLUG.search(slug):
+        return None
+    match = _SLUG_NUMBER.search(slug)
+    return int(match.group(1) or match.group(2)) if match else None
+
+
+def names_the_series(text: str) -> bool:
+    """True when the text names "By the [run]Book" (a listing card's title, say)."""
+    return bool(_NAMES_SERIES.search(text))
 
 
 def is_video_link(href: str) -> bool:

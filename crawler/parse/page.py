@@ -8,16 +8,17 @@ ID found no feature, most of its text has no title line, or the capture ends mid
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from urllib.parse import urldefrag
 
-from crawler.parse.blocks import Block, page_blocks
+from crawler.parse.blocks import HEADING, Block, clean, page_blocks
 from crawler.parse.feature_lines import id_tokens
 from crawler.parse.features import BodyReading, FeatureDraft, merge_listings, read_body
 from crawler.parse.header import read_header
 from crawler.parse.lines import flags_of
-from crawler.parse.meta import post_link_number
+from crawler.parse.meta import TITLE, episode_marker, post_link_number
 from crawler.parse.posts import PostSpan, split_posts
 from crawler.records import COMPLETE, Episode, Feature, timestamp_seconds
 from crawler.safe_text import safe_text
@@ -29,6 +30,7 @@ _CANONICAL = re.compile(
     re.I,
 )
 _CLOSING_TAG = re.compile(r"</(?:html|body)\s*>\s*$", re.I)
+_PAGE_TITLE = re.compile(r"<title\b[^>]*>([^<]{1,300})</title>", re.I)
 _HREF = re.compile(r"\b(?:href|content)=[\"']([^\"'<>]+)[\"']", re.I)
 
 
@@ -51,7 +53,8 @@ def parse_page(text: str, url: str) -> ParsedPage:
         A ParsedPage; a page with no episode post gives empty tuples.
     """
     blocks = page_blocks(safe_text(text), url)
-    spans = split_posts(blocks, own_number=post_link_number(urldefrag(url)[0]))
+    own_number = post_link_number(urldefrag(url)[0]) or _title_number(text)
+    spans = split_posts(blocks, own_number=own_number)
     cut = _cut_off(text)
     episodes: list[Episode] = []
     features: list[Feature] = []
@@ -79,10 +82,20 @@ def canonical_url(html: str) -> str | None:
     return None
 
 
-def _episode_url(number: int, page_url: str, blocks: tuple[Block, ...]) -> str:
-    """The page URL for an episode's own post, else the post's own link, else an anchor."""
+def _title_number(text: str) -> int | None:
+    """The episode the page's own title names (``<title>By the [run]Book: Episode 55``), for
+    a post whose URL names none."""
+    title = _PAGE_TITLE.search(text[:200_000])
+    if title is None:
+        return None
+    found = episode_marker(Block(HEADING, clean(html.unescape(title.group(1)))))
+    return found[1] if found and found[0] == TITLE else None
+
+
+def _episode_url(number: int, page_url: str, blocks: tuple[Block, ...], own: bool) -> str:
+    """The page URL for the page's own post, else the post's own link, else an anchor."""
     page, _ = urldefrag(page_url)
-    if post_link_number(page) == number:
+    if own:
         return page
     for block in blocks:
         for link in block.links:
@@ -103,7 +116,7 @@ def _read_post(
         return None  # a "recent posts" card: no post text to read
 
     number = span.number
-    url = _episode_url(number, page_url, span.blocks)
+    url = _episode_url(number, page_url, span.blocks, span.own_page)
     features = [_feature(draft, number, url, position) for position, draft in enumerate(drafts)]
     ids_found, unparsed = _id_tokens(span.blocks, {d.ticket_id for d in drafts})
     versions = set(header.versions) | {f.version for f in features if f.version}
