@@ -119,6 +119,8 @@ def test_a_mark_before_the_title_or_after_the_fields_is_kept_apart(line):
     "line",
     [
         "It came up in ticket 1085490 last week.",  # a sentence, not a field
+        "Reported as ticket 1085490, which the team fixed.",
+        "The Client ID 1085490, once set, shows on invoices.",
         "Supports TLS 1.2 44009 times faster",  # the number follows no release
         "1085491",  # a number alone is no field without bars
     ],

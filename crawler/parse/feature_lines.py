@@ -66,9 +66,10 @@ _FIELD_AFTER_ID = re.compile(
     r")",
     re.I,
 )
-# What sits next to a field of a line (rather than a word of a sentence).
-_FIELD_END = re.compile(r"\s*(?:$|[|,:;)\]–—-])")
-_FIELD_START = re.compile(r"(?:^|[|(\[,–—-])\s*$")
+# What sits next to a field of a line (rather than a word of a sentence: a comma may follow
+# an ID in prose, "ticket 1085470, which…").
+_FIELD_END = re.compile(r"\s*(?:$|[|:)\]–—-])")
+_FIELD_START = re.compile(r"(?:^|[|(\[–—-])\s*$")
 _SEPARATORS = " \t|,:–—-·/•"
 # Before a title: a list number ("1. ", "12) ") and marks that are no words ("➡️", "⚠️").
 _LIST_NUMBER = re.compile(r"\d{1,2}[.)]\s+")
