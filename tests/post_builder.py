@@ -293,7 +293,13 @@ def _parts(plan: PostPlan) -> list[tuple[str, str]]:
         for feature in features:
             if plan.sub_headings and feature.version != current_version:
                 current_version = feature.version
-                out.append(("heading", f"v{feature.version} Features"))
+                headings = (
+                    f"v{feature.version} Features",
+                    f"What’s New in HaloPSA {feature.version}",
+                    f"Version {feature.version} Updates",
+                    f"New in v{feature.version}:",
+                )
+                out.append(("heading", headings[plan.number % len(headings)]))
             out.append(("feature", feature.ticket_id))
         return out
 

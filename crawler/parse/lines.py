@@ -17,14 +17,17 @@ FULL_LIST = "full list"
 
 # A YouTube chapter line ("12:40 – Billing changes") names a moment, not a feature.
 _CHAPTER_LINE = re.compile(r"\(?\d{1,2}:[0-5]\d(?::[0-5]\d)?\)?\s*(?:[-–—|:·]\s*)?\S.{0,120}")
-_VERSION_HEADING = re.compile(
-    r"(?:halo(?:psa)?\s+)?(?:version\s*|v)?(\d\.\d{1,3}(?:\.\d{1,4})?)"
-    r"(?:\s+(?:new\s+)?(?:features?|updates?|changes|release(?:\s+notes)?|highlights|items))?"
-    r"\s*:?"
-    r"|(?:features?|updates?|changes)\s+(?:in|for|from)\s+(?:halo(?:psa)?\s+)?"
-    r"(?:version\s*|v)?(\d\.\d{1,3}(?:\.\d{1,4})?)\s*:?",
-    re.I,
+# A version sub-heading is one version among words that only introduce a release:
+# "v2.212 Features", "What's New in HaloPSA 2.216", "Version 2.216 – Highlights".
+_VERSION_TOKEN = re.compile(
+    r"(?<![\w.])(?:version\s*|v\s?)?(\d\.\d{1,3}(?:\.\d{1,4})?)(?![\w.])", re.I
 )
+_HEADING_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_RELEASE_WORDS = {
+    "what's", "whats", "what", "new", "in", "halopsa", "halo", "psa", "version", "release",
+    "releases", "notes", "features", "feature", "list", "updates", "update", "changes",
+    "changed", "highlights", "items", "beta", "stable", "the", "for", "from", "and", "of",
+}  # fmt: skip
 _HIGHLIGHT_HEADINGS = {
     "importantmentions", "importantmention", "keyhighlights", "highlights", "standoutfeatures",
     "topfeatures", "featurehighlights", "episodehighlights", "keyfeatures", "notablefeatures",
@@ -46,10 +49,14 @@ def version_heading(text: str) -> str | None:
     """The canonical version a sub-heading such as ``v2.212 Features`` introduces, or None."""
     if len(text) > 60:
         return None
-    match = _VERSION_HEADING.fullmatch(text.strip())
-    if not match:
+    versions = list(_VERSION_TOKEN.finditer(text))
+    if len(versions) != 1:
         return None
-    return canonical_version(match.group(1) or match.group(2))
+    around = text[: versions[0].start()] + " " + text[versions[0].end() :]
+    words = _HEADING_WORD.findall(around.lower().replace("’", "'"))
+    if any(char.isdigit() for char in around) or not set(words) <= _RELEASE_WORDS:
+        return None
+    return canonical_version(versions[0].group(1))
 
 
 def section_heading(text: str) -> str | None:
