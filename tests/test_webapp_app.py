@@ -142,7 +142,7 @@ def test_settings_come_from_instance_halonotes_cfg_in_the_working_directory(tmp_
 def test_a_template_global_registered_after_a_template_loaded_is_refused(tmp_path):
     # Each template copies the globals when it loads: a later one would be missing from it.
     app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True})
-    app.jinja_env.get_template("_card.html")
+    app.jinja_env.get_template("_feeds.html")
     with pytest.raises(RuntimeError, match="before any template loads"):
         app.jinja_env.globals["late"] = "too late"
     with pytest.raises(RuntimeError, match="before any template loads"):

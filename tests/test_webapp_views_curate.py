@@ -51,11 +51,24 @@ def test_every_link_to_a_page_keeps_the_draft(site_client, path):
     assert f"/draft?pick={PICKS}" in found.hrefs  # the nav shows the draft list exists
 
 
-def test_pages_without_a_draft_link_without_one(site_client):
-    site_client.get(f"/episodes?pick={PICKS}")  # built links are remembered: none may leak
-    found = links_of(site_client.get("/episodes").get_data(as_text=True))
-    assert all("pick=" not in href for href in found.hrefs)
+@pytest.mark.parametrize("path", ["/episodes", "/?q=portal"])
+def test_pages_without_a_draft_link_without_one(site_client, path):
+    separator = "&" if "?" in path else "?"
+    # Built links and result cards are remembered: none may leak one visitor's draft list.
+    site_client.get(f"{path}{separator}pick={PICKS}")
+    found = links_of(site_client.get(path).get_data(as_text=True))
+    links = page_links(found.hrefs)
+    assert links, path
+    assert all("pick=" not in href for href in links)
     assert found.hidden_picks == []
+
+
+def test_result_cards_seen_without_a_draft_link_with_a_later_visitors(site_client):
+    site_client.get("/?q=portal")
+    found = links_of(site_client.get(f"/?q=portal&pick={PICKS}").get_data(as_text=True))
+    tickets = [href for href in found.hrefs if href.startswith("/ticket/")]
+    assert tickets
+    assert all(parse_qs(urlsplit(href).query).get("pick") == [PICKS] for href in tickets)
 
 
 def test_draft_keeps_picks_in_the_url_and_reorders_them(site_client):

@@ -4,11 +4,9 @@ Cards and facet links are joined in Python for speed; ``Fragment`` is the one wa
 built, and it escapes every text it is given, so no forgotten ``escape()`` can slip crawled
 text into a page.
 
-A result card's heading (title, ticket, version, episode and video links) and its tags are the
-same in every search that shows the feature, and the version pickers of the search form are
-the same for every search of an index generation. Rendering them was most of a results page's
-cost, so each worker keeps the HTML of such macros, keyed by the macro and its arguments: the
-arguments must be hashable and hold everything the macro reads.
+The version pickers of the search form are the same for every search of an index
+generation, so each worker keeps the HTML of such macros (``fragment``), keyed by the macro
+and its arguments: the arguments must be hashable and hold everything the macro reads.
 """
 
 from __future__ import annotations
@@ -16,29 +14,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Hashable, Iterable
 from functools import lru_cache
-from typing import NamedTuple
 
 from flask import Flask, request
 from markupsafe import Markup, escape
 
 from crawler.safe_text import safe_text
-from index import Hit
 
-KEPT_FRAGMENTS = 8192  # fragments a worker keeps (about 1 kB each)
-
-
-class CardFacts(NamedTuple):
-    """What a card's heading and tags show, and so what their cached HTML is keyed by."""
-
-    title: str
-    ticket_id: str | None
-    version: str | None
-    episode: int | None
-    timestamp: str | None
-    video_at: str | None
-    flags: tuple[str, ...]
-    areas: tuple[str, ...]
-    integrations: tuple[str, ...]
+KEPT_FRAGMENTS = 1024  # fragments a worker keeps (a few kB each)
 
 
 class Fragment:
@@ -121,40 +103,28 @@ def _html(value: object) -> str:
     return str(escape(visible_text(value)))
 
 
-def card_facts(hit: Hit) -> CardFacts:
-    """The parts of ``hit`` a card's heading and tags show."""
-    return CardFacts(
-        hit.title,
-        hit.ticket_id,
-        hit.version,
-        hit.episode,
-        hit.timestamp,
-        hit.video_at,
-        hit.flags,
-        hit.areas,
-        hit.integrations,
-    )
-
-
 def register_fragments(app: Flask) -> None:
     """Give the app its fragment cache and the ``fragment`` template global.
 
     ``fragment(template, macro, *args)`` is the HTML of ``macro`` in ``template`` for ``args``,
-    rendered once per worker. Links depend on where the site is mounted, so the script root of
-    the request (noted per thread when it starts) is part of the key.
+    rendered once per worker. Links depend on where the site is mounted and on the draft list
+    the page carries (``pick``, which links to the site's pages keep), so the request's script
+    root and draft list (noted per thread when it starts) are part of the key.
     """
-    roots = threading.local()
+    context = threading.local()
 
     @lru_cache(maxsize=KEPT_FRAGMENTS)
-    def rendered(_script_root: str, template: str, macro: str, args: tuple) -> Fragment:
+    def rendered(_links: tuple[str, str], template: str, macro: str, args: tuple) -> Fragment:
         macros = app.jinja_env.get_template(template).module
         return Fragment(getattr(macros, macro)(*args))
 
     @app.before_request
-    def note_script_root() -> None:
-        roots.script_root = request.script_root
+    def note_link_context() -> None:
+        args = request.args
+        picks = args["pick"] if "pick" in args else ""  # noqa: SIM401 (see helpers.link)
+        context.links = (request.script_root, picks)
 
     def fragment(template: str, macro: str, *args: Hashable) -> Fragment:
-        return rendered(getattr(roots, "script_root", ""), template, macro, args)
+        return rendered(getattr(context, "links", ("", "")), template, macro, args)
 
     app.jinja_env.globals["fragment"] = fragment
