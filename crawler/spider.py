@@ -76,10 +76,14 @@ def default_user_agent() -> str:
     return f"halonotes/{release} (+{PROJECT_URL})"
 
 
-def post_url(url: str) -> str:
-    """A post URL without fragment or query string, so one post is one URL."""
+def post_url(url: str, host: str | None = None) -> str:
+    """A post URL without fragment or query string, so one post is one URL; with ``host``, on
+    that host when the URL names its "www." twin (``blog.example`` and ``www.blog.example``)."""
     parts = urlsplit(urldefrag(url)[0])
-    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path, "", ""))
+    netloc = parts.netloc.lower()
+    if host is not None and _same_site(netloc, host):
+        netloc = host.lower()
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def is_episode_url(url: str, *, host: str) -> bool:
@@ -89,7 +93,12 @@ def is_episode_url(url: str, *, host: str) -> bool:
 
 def _on_host(url: str, host: str) -> bool:
     parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+    return parts.scheme in ("http", "https") and _same_site(parts.netloc, host)
+
+
+def _same_site(netloc: str, host: str) -> bool:
+    """True for ``host`` and its "www." twin: a site links and lists itself under either."""
+    return netloc.lower().removeprefix("www.") == host.lower().removeprefix("www.")
 
 
 def _card_text(anchor: scrapy.Selector) -> str:
@@ -108,10 +117,10 @@ def _links(response: Response) -> list[tuple[str, scrapy.Selector]]:
 def episode_links(response: Response, *, host: str) -> list[str]:
     """The episode posts on ``host`` that a page links to, in page order, each once: links
     whose URL names an episode, and posts whose card names the series."""
-    page = post_url(response.url)
+    page = post_url(response.url, host)
     found: list[str] = []
     for url, anchor in _links(response):
-        target = post_url(url)
+        target = post_url(url, host)
         if target in found or target == page or not _on_host(url, host):
             continue
         if post_link_number(url) is not None or (
@@ -163,10 +172,10 @@ def sitemap_links(
     for url in locations:
         if limit is not None and len(found) >= limit:
             break
-        if nested and urlsplit(url).netloc.lower() == host.lower():
+        if nested and _on_host(url, host):
             found[url] = None
         elif not nested and is_episode_url(url, host=host):
-            found[post_url(url)] = None
+            found[post_url(url, host)] = None
     return ([], list(found)) if nested else (list(found), [])
 
 

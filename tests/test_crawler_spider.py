@@ -134,6 +134,31 @@ def test_sitemap_gives_episode_posts_on_the_host_and_nested_sitemaps():
     assert sitemap_links(index, host=HOST) == ([], [f"https://{HOST}/sitemap-posts.xml"])
 
 
+def test_the_www_twin_of_the_start_host_is_the_same_site_and_each_post_one_url():
+    bare = HOST.removeprefix("www.")
+    page = html_page(
+        f"https://{bare}/thoughts",
+        f"""<a href="https://{HOST}/thoughts/by-the-run-book-episode-12">12</a>
+        <a href="/thoughts/by-the-run-book-episode-12">12 again</a>
+        <a href="https://{bare}/thoughts/by-the-run-book-episode-11">11</a>""",
+    )
+    assert episode_links(page, host=bare) == [
+        f"https://{bare}/thoughts/by-the-run-book-episode-12",
+        f"https://{bare}/thoughts/by-the-run-book-episode-11",
+    ]
+    urlset = XmlResponse(
+        url=f"https://{bare}/sitemap.xml",
+        body=f"""<?xml version="1.0" encoding="UTF-8"?>
+        <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+          <url><loc>https://{HOST}/thoughts/by-the-run-book-episode-3</loc></url>
+        </urlset>""".encode(),
+    )
+    assert sitemap_links(urlset, host=bare) == (
+        [f"https://{bare}/thoughts/by-the-run-book-episode-3"],
+        [],
+    )
+
+
 def test_a_broken_sitemap_yields_nothing():
     page = XmlResponse(url=f"https://{HOST}/sitemap.xml", body=b"<html>not a sitemap")
     assert sitemap_links(page, host=HOST) == ([], [])
