@@ -184,20 +184,17 @@ class PostPlan:
 
 def _line(plan: PostPlan, feature: FeaturePlan) -> tuple[str, str | None]:
     """A feature's title line, and its description when the shape glues it on."""
+    title, version, ticket, moment = (
+        feature.title,
+        feature.version,
+        feature.ticket_id,
+        feature.timestamp,
+    )
     if plan.shape == SPLIT:
-        return f"v{feature.version} #{feature.ticket_id} | {feature.timestamp}", None
+        return f"v{version} #{ticket} | {moment}", None
     if plan.shape == PIPE:
-        return (
-            f"{feature.title} | v{feature.version} #{feature.ticket_id} | {feature.timestamp}",
-            None,
-        )
+        return f"{title} | v{version} #{ticket} | {moment}", None
     if plan.shape == TYPED:
-        title, version, ticket, moment = (
-            feature.title,
-            feature.version,
-            feature.ticket_id,
-            feature.timestamp,
-        )
         typed = (
             f"{title} | v {version} #{ticket} | {moment}",
             f"{title} | v{version} #{ticket} | [{moment}]",
@@ -206,12 +203,6 @@ def _line(plan: PostPlan, feature: FeaturePlan) -> tuple[str, str | None]:
         )
         return typed[int(ticket) % len(typed)], None
     if plan.shape == REORDERED:
-        title, version, ticket, moment = (
-            feature.title,
-            feature.version,
-            feature.ticket_id,
-            feature.timestamp,
-        )
         reordered = (
             f"{title} | v{version} Ticket {ticket} | {moment}",
             f"[{moment}] {title} | v{version} #{ticket}",
@@ -224,12 +215,12 @@ def _line(plan: PostPlan, feature: FeaturePlan) -> tuple[str, str | None]:
         )
         return reordered[int(ticket) % len(reordered)], None
     if plan.shape == HASH:
-        return f"{feature.title} #{feature.ticket_id}", None
+        return f"{title} #{ticket}", None
     if plan.shape == HASH_GLUED:
-        return f"{feature.title} #{feature.ticket_id} {feature.summary}", feature.summary
+        return f"{title} #{ticket} {feature.summary}", feature.summary
     if plan.shape == PAREN:
-        return f"· {feature.title} ({feature.ticket_id})", None
-    return f"· {feature.title} ({feature.ticket_id}){feature.summary}", feature.summary
+        return f"· {title} ({ticket})", None
+    return f"· {title} ({ticket}){feature.summary}", feature.summary
 
 
 def _as_youtube_moment(moment: str) -> str:
