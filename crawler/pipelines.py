@@ -17,7 +17,7 @@ from pathlib import Path
 
 from crawler.errors import HalonotesError
 from crawler.parse.meta import post_link_number
-from crawler.records import Episode, Feature, keep_first_seen, read_ticket_id
+from crawler.records import COMPLETE, Episode, Feature, keep_first_seen, read_ticket_id
 from crawler.report import PageRow, RunReport, now_iso, partial_posts
 from crawler.spider import (
     CHANGED,
@@ -70,10 +70,19 @@ def check_post(post: FetchedPost) -> FetchedPost | PageOutcome:
             features.append(feature)
         else:
             logger.warning("Skipped a feature without title or with a bad ID on %s", post.url)
-    if not any(feature.ticket_id for feature in features):
-        # Text without a single ticket ID is no feature list: the stored records stay.
+    if not holds_a_feature_list(episodes[0], features):
         return PageOutcome(post.url, NO_FEATURES, is_post=True)
     return replace(post, episodes=episodes[:1], features=tuple(features))
+
+
+def holds_a_feature_list(episode: Episode, features: list[Feature]) -> bool:
+    """True when a post's records are its feature list: a feature holds a ticket ID, or the
+    post names no ticket at all and was read whole (its features come from title lines such
+    as ``Title | v2.216 | 49:41``). Paragraphs alone are no feature list: the stored records
+    stay."""
+    if any(feature.ticket_id for feature in features):
+        return True
+    return bool(features) and episode.ids_found == 0 and episode.parse == COMPLETE
 
 
 class CrawlRun:

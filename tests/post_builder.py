@@ -31,8 +31,17 @@ REORDERED = (
     "fields in other orders, words and marks: `Ticket 1085470`, `[4:12] Title`, `#ID | Title`, "
     "`4m12s`, `1. Title`, `➡️ Title / v2.250 / #ID / 4:12 – 5:00`"
 )
-SHAPES = (PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED, SPLIT, TYPED, REORDERED)
+NO_ID = "lines that name no ticket: `Title | v2.250 | 4:12`, `Title – 4:12`, `Title (v2.250)`"
+SHAPES = (PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED, SPLIT, TYPED, REORDERED, NO_ID)
 TIMED_SHAPES = (PIPE, SPLIT, TYPED, REORDERED)
+# What each NO_ID line gives: (version, moment) as the parser may read them from the line.
+_NO_ID_LINES = (
+    ("{title} | v{version} | {moment}", True, True),
+    ("{title} – {moment}", False, True),
+    ("{moment} – {title}", False, True),
+    ("{title} (v{version})", True, False),
+    ("{title} – HaloPSA v{version} – {moment}", True, True),
+)
 TEXT, P_STRONG, H3, H4, LI = "text capture", "p/strong", "h3", "h4", "li"
 ELEMENTS = (TEXT, P_STRONG, H3, H4, LI)
 
@@ -150,24 +159,31 @@ class PostPlan:
 
     def expected_version(self, feature: FeaturePlan) -> str | None:
         """The version the parser may know: from the line, a sub-heading, or a one-version post."""
-        if self.shape in TIMED_SHAPES or self.sub_headings or len(self.versions) == 1:
+        on_line = self.shape in TIMED_SHAPES or (self.shape == NO_ID and _no_id_line(feature)[1])
+        if on_line or self.sub_headings or len(self.versions) == 1:
             return feature.version
         return None
 
     def expected_timestamp(self, feature: FeaturePlan) -> str | None:
-        return feature.timestamp if self.shape in TIMED_SHAPES else None
+        on_line = self.shape in TIMED_SHAPES or (self.shape == NO_ID and _no_id_line(feature)[2])
+        return feature.timestamp if on_line else None
+
+    def key(self, feature: FeaturePlan) -> str:
+        """What tells the feature's record apart: its ticket ID, or its title without one."""
+        return feature.title if self.shape == NO_ID else feature.ticket_id
 
     def expected_summary(self, feature: FeaturePlan) -> str:
         """The summary of a feature that is not cut off: its paragraph, then its "why"."""
         return "\n\n".join(filter(None, [feature.summary, feature.why]))
 
     def expected_highlighted(self) -> set[str]:
-        """Ticket IDs listed before the video or under an "Important Mentions" heading."""
+        """Keys of the features listed before the video or under an "Important Mentions"
+        heading."""
         if self.layout in (AFTER_VIDEO, NO_VIDEO):
             return set()
         if self.layout == ONLY_BEFORE:
-            return {f.ticket_id for f in self.features}
-        return {f.ticket_id for f in self.features[: self.highlights]}
+            return {self.key(f) for f in self.features}
+        return {self.key(f) for f in self.features[: self.highlights]}
 
     def listed_twice(self, feature: FeaturePlan) -> bool:
         """True when the layout lists the feature among the highlights and in the full list."""
@@ -214,6 +230,8 @@ def _line(plan: PostPlan, feature: FeaturePlan) -> tuple[str, str | None]:
             f"➡️ {title} / v{version} / #{ticket} / {moment} – {moment}",
         )
         return reordered[int(ticket) % len(reordered)], None
+    if plan.shape == NO_ID:
+        return _no_id_line(feature)[0].format(title=title, version=version, moment=moment), None
     if plan.shape == HASH:
         return f"{title} #{ticket}", None
     if plan.shape == HASH_GLUED:
@@ -221,6 +239,12 @@ def _line(plan: PostPlan, feature: FeaturePlan) -> tuple[str, str | None]:
     if plan.shape == PAREN:
         return f"· {title} ({ticket})", None
     return f"· {title} ({ticket}){feature.summary}", feature.summary
+
+
+def _no_id_line(feature: FeaturePlan) -> tuple[str, bool, bool]:
+    """The NO_ID line pattern a feature is written with, and whether it gives the version
+    and the moment."""
+    return _NO_ID_LINES[int(feature.ticket_id) % len(_NO_ID_LINES)]
 
 
 def _as_youtube_moment(moment: str) -> str:

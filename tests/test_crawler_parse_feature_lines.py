@@ -3,7 +3,8 @@ series has typed them."""
 
 import pytest
 
-from crawler.parse.feature_lines import id_tokens, ticket_line
+from crawler.parse.blocks import HEADING, PARAGRAPH, Block
+from crawler.parse.feature_lines import field_line, field_line_indexes, id_tokens, ticket_line
 
 
 @pytest.mark.parametrize(
@@ -103,7 +104,12 @@ def test_bars_spans_and_list_numbers(line, expected):
 
 
 @pytest.mark.parametrize(
-    "line", ["⚠️ Title AG | v2.230 #1085501 | 49:41", "Title AG | v2.230 #1085501 | 49:41 ⚠️"]
+    "line",
+    [
+        "⚠️ Title AG | v2.230 #1085501 | 49:41",
+        "Title AG | v2.230 #1085501 | 49:41 ⚠️",
+        "Title AG ⚠️ | v2.230 #1085501 | 49:41",
+    ],
 )
 def test_a_mark_before_the_title_or_after_the_fields_is_kept_apart(line):
     found = ticket_line(line)
@@ -158,3 +164,75 @@ def test_an_id_in_square_brackets_is_read():
 
 def test_a_labelled_id_is_counted_as_an_id_token():
     assert id_tokens("Mentioned as Ticket 1085493") == [("Ticket 1085493", "1085493")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Title AK | v2.230 #1085510, #1085511 | 49:41",
+        "Title AK | v2.230 #1085510 / #1085511 | 49:41",
+        "Title AK | v2.230 #1085510 & #1085511 | 49:41",
+        "Title AK | v2.230 #1085510 #1085511 | 49:41",
+    ],
+)
+def test_two_ids_on_one_line_are_both_the_features(line):
+    found = ticket_line(line)
+    assert (found.title, found.ticket_id, found.more_ids) == ("Title AK", "1085510", ("1085511",))
+    assert (found.version, found.timestamp, found.rest) == ("2.230", "49:41", "")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Title AL | v2.230 #1085512 | Watch at 49:41", "Title AL | v2.230 #1085512 | Jump to 49:41"],
+)
+def test_a_moment_after_words_that_introduce_it(line):
+    found = ticket_line(line)
+    assert (found.title, found.timestamp, found.rest) == ("Title AL", "49:41", "")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Title AM | v2.230 | 49:41", ("Title AM", "2.230", "49:41")),
+        ("Title AM – 49:41", ("Title AM", None, "49:41")),
+        ("Title AM - 1:02:15", ("Title AM", None, "1:02:15")),
+        ("49:41 – Title AM", ("Title AM", None, "49:41")),
+        ("[49:41] Title AM", ("Title AM", None, "49:41")),
+        ("Title AM (v2.230)", ("Title AM", "2.230", None)),
+        ("Title AM – HaloPSA v2.230 – 49:41", ("Title AM", "2.230", "49:41")),
+        ("🚀 Title AM | Version 2.230", ("Title AM", "2.230", None)),
+    ],
+)
+def test_a_title_line_without_an_id(line, expected):
+    found = field_line(line)
+    assert (found.title, found.version, found.timestamp, found.ticket_id) == (*expected, None)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Released in v2.230.",  # a sentence that names the version
+        "The fix shipped in v2.230 for everyone",
+        "We talk about this at 49:41 in the video",
+        "Supports TLS 1.2",
+        "Title AN | v2.230 #1085513 | 49:41",  # a line with an ID is a ticket line
+        "v2.230",
+    ],
+)
+def test_lines_that_are_no_title_line_without_an_id(line):
+    assert field_line(line) is None
+
+
+def test_a_moment_line_is_a_title_above_a_description_and_a_chapter_list_is_not():
+    blocks = [
+        Block(HEADING, "Chapters"),
+        Block(PARAGRAPH, "0:00 – Welcome"),
+        Block(PARAGRAPH, "4:12 – Title AO"),
+        Block(HEADING, "Full Feature List"),
+        Block(PARAGRAPH, "Title AO – 4:12"),
+        Block(PARAGRAPH, "The board now keeps the filter a technician chose."),
+        Block(PARAGRAPH, "Title AP – 9:30"),
+        Block(PARAGRAPH, "Watch Now: By the [run]Book: Episode 30"),
+        Block(PARAGRAPH, "Title AQ | v2.230"),
+    ]
+    assert field_line_indexes(blocks) == {4, 8}

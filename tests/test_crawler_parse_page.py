@@ -343,6 +343,70 @@ def test_an_id_split_by_a_zero_width_character_is_still_read():
     assert parsed.episodes[0].parse == "complete" and parsed.episodes[0].ids_found == 1
 
 
+def test_an_invisible_character_written_as_an_entity_splits_no_field():
+    page = (
+        "<h1>By the [run]Book: Episode 63</h1><p>Watch Now: By the [run]Book: Episode 63</p>"
+        "<p><strong>Queue alerts go quiet&#8203; |&#8203; v2.254 #5100512 | 8:01&shy;</strong></p>"
+        "<p>Alerts wait.</p>"
+    )
+    (feature,) = parse_page(page, PAGE_URL).features
+    assert (feature.title, feature.version, feature.timestamp) == (
+        "Queue alerts go quiet",
+        "2.254",
+        "8:01",
+    )
+
+
+NO_ID_POST = """
+<h1>By the [run]Book: Episode 64</h1>
+<p>Episode 64 walks through scheduling changes in HaloPSA v2.256.</p>
+<h3>Chapters</h3>
+<p>0:00 – Welcome</p><p>3:05 – Rota swaps</p><p>11:40 – Wrap-up</p>
+<p><a href="https://www.youtube.com/watch?v=ep64">Watch Now: By the [run]Book: Episode 64</a></p>
+<h4>Rota swaps | v2.256 | 3:05</h4>
+<p>Two technicians can trade shifts without a manager.</p>
+<h4>Holiday cover – 7:18</h4>
+<p>Absences now suggest who can step in.</p>
+<ul><li>Only technicians on the same team are offered.</li></ul>
+<h4>Calendar colours (v2.256)</h4>
+<p>Each appointment type keeps its own colour.</p>
+"""
+
+
+def test_title_lines_that_name_no_ticket_give_titled_features_and_chapters_stay_notes():
+    parsed = parse_page(NO_ID_POST, "https://blog.example.test/thoughts/by-the-run-book-episode-64")
+    (episode,) = parsed.episodes
+    got = [(f.title, f.ticket_id, f.version, f.timestamp, f.summary) for f in parsed.features]
+    assert got == [
+        (
+            "Rota swaps",
+            None,
+            "2.256",
+            "3:05",
+            "Two technicians can trade shifts without a manager.",
+        ),
+        ("Holiday cover", None, "2.256", "7:18", "Absences now suggest who can step in."),
+        ("Calendar colours", None, "2.256", None, "Each appointment type keeps its own colour."),
+    ]
+    assert parsed.features[1].bullets == ("Only technicians on the same team are offered.",)
+    assert episode.parse == "complete"
+    assert "3:05 – Rota swaps" in episode.notes
+
+
+def test_a_line_with_two_ids_gives_a_record_for_each():
+    page = (
+        "By the [run]Book: Episode 65\nWatch Now: By the [run]Book: Episode 65\n"
+        "Invoice runs skip paused contracts | v2.258 #5100601, #5100602 | 14:20\n"
+        "Paused contracts are left out of the monthly run.\n"
+    )
+    parsed = parse_page(page, PAGE_URL)
+    got = [(f.ticket_id, f.title, f.version, f.timestamp, f.summary) for f in parsed.features]
+    text = ("Invoice runs skip paused contracts", "2.258", "14:20")
+    summary = "Paused contracts are left out of the monthly run."
+    assert got == [("5100601", *text, summary), ("5100602", *text, summary)]
+    assert parsed.episodes[0].unparsed_ids == () and parsed.episodes[0].parse == "complete"
+
+
 @pytest.mark.parametrize("digits", ["\u0665\u0661\u0660\u0660\u0665\u0662\u0663", "５１００５２３"])
 def test_an_id_in_other_digits_is_no_ticket_and_makes_the_post_partial(digits):
     page = (

@@ -1,7 +1,7 @@
 """Which episode a fetched post is: the one its URL names, else the one its title names."""
 
 from crawler.parse import parse_page
-from crawler.pipelines import NOT_AN_EPISODE, check_post
+from crawler.pipelines import NO_FEATURES, NOT_AN_EPISODE, check_post
 from crawler.spider import FetchedPost, PageOutcome
 
 POST = (
@@ -34,3 +34,33 @@ def test_a_post_about_the_series_that_holds_no_episode_is_no_failure():
     checked = check_post(fetched(url, page))
     assert isinstance(checked, PageOutcome)
     assert checked.outcome == NOT_AN_EPISODE and not checked.outcome.startswith("error")
+
+
+def _post_with_lines(*lines: str) -> str:
+    body = "".join(
+        f"<p><strong>{line}</strong></p><p>It now works for every client.</p>" for line in lines
+    )
+    return (
+        "<html><head><title>By the [run]Book: Episode 61</title></head><body>"
+        "<div class='w-richtext'><h1>By the [run]Book: Episode 61</h1>"
+        "<p>Watch Now: <a href='https://www.youtube.com/watch?v=ep0061video'>YouTube</a></p>"
+        f"{body}</div></body></html>"
+    )
+
+
+def test_a_post_whose_title_lines_name_no_ticket_is_stored():
+    url = "https://blog.example/thoughts/by-the-run-book-episode-61"
+    page = _post_with_lines("Rota swaps | v2.232 | 3:05", "Holiday cover – 7:18")
+    checked = check_post(fetched(url, page))
+    assert isinstance(checked, FetchedPost)
+    assert [(f.title, f.version, f.timestamp) for f in checked.features] == [
+        ("Rota swaps", "2.232", "3:05"),
+        ("Holiday cover", None, "7:18"),
+    ]
+
+
+def test_a_post_of_paragraphs_alone_still_fails_as_a_format_change():
+    url = "https://blog.example/thoughts/by-the-run-book-episode-61"
+    page = _post_with_lines("Rota swaps are here", "Holiday cover is here")
+    checked = check_post(fetched(url, page))
+    assert isinstance(checked, PageOutcome) and checked.outcome == NO_FEATURES

@@ -20,6 +20,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, Tag
 from bs4 import ProcessingInstruction as BsProcessingInstruction
 
+from crawler.safe_text import safe_text
+
 HEADING = "heading"
 PARAGRAPH = "paragraph"
 BULLET = "bullet"
@@ -83,8 +85,9 @@ def looks_like_html(text: str) -> bool:
 
 
 def clean(text: str) -> str:
-    """Collapse runs of whitespace (including no-break spaces) to one space and trim."""
-    return _SPACE.sub(" ", text.replace("\u00a0", " ")).strip()
+    """Collapse runs of whitespace (including no-break spaces) to one space and trim, without
+    the invisible characters an HTML entity may spell (``&#8203;``, ``&shy;``)."""
+    return _SPACE.sub(" ", safe_text(text).replace("\u00a0", " ")).strip()
 
 
 def text_blocks(text: str) -> list[Block]:

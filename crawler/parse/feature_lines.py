@@ -4,8 +4,13 @@ The series writes ``Title | v2.216 #1085470 | 49:41``, and every part of that li
 typed other ways: the ID as ``(1085470)``, ``[1085470]``, ``Ticket 1085470`` or a ``| 1085470 |``
 field of its own; the version as ``v 2.216``, ``Version 2.216`` or ``HaloPSA v2.216``, before
 or after the ID; the moment as ``[49:41]``, ``Timestamp: 49:41``, ``at 49:41`` or ``49m41s``,
-after the ID or before the title; the ID first and the title after it. A line is read as
-fields around the ID, so the parts may come in any of these orders.
+after the ID or before the title; the ID first and the title after it; two IDs for one
+feature (``#1085470, #1085471``). A line is read as fields around the ID, so the parts may
+come in any of these orders.
+
+A line that names no ticket is a title line too when a version or a moment stands as a field
+of it (``Title | v2.216 | 49:41``, ``Title (v2.216)``, ``49:41 – Title``): ``field_line``
+reads it, and ``field_line_indexes`` tells a feature's moment line from a chapter list.
 
 Ticket IDs are ASCII digits only (invisible characters are removed before any rule runs);
 an ID-looking token in other digits is still counted by ``id_tokens``, so a post holding one
@@ -18,8 +23,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from crawler.parse.blocks import Block
-from crawler.parse.meta import episode_marker
+from crawler.parse.blocks import BULLET, PARAGRAPH, VIDEO, Block
+from crawler.parse.lines import section_heading, version_heading
+from crawler.parse.meta import episode_marker, is_call_to_action, is_label, is_watch_line
 from crawler.records import TICKET_DIGITS
 from crawler.versions import canonical_version
 
@@ -55,12 +61,19 @@ _VERSION_TAIL = re.compile(
 _MOMENT_TAIL = re.compile(rf"[|(\[/•·]\s*(?P<moment>{_MOMENT})\s*[)\]]?\s*$", re.I)
 # A moment before the title: "[49:41] Title", "49:41 – Title", "(49:41) Title".
 _MOMENT_LEAD = re.compile(rf"\s*[(\[]?(?P<moment>{_MOMENT})[)\]]?(?:\s*[|–—:·-]\s*|\s+)", re.I)
+# More IDs of the same feature right after its first: "#1085470, #1085471", "#1 & #2" (in
+# a sentence, "#1 and #2 came up" names two tickets, not one feature's).
+_MORE_IDS = re.compile(rf"\s*[,/&+]?\s*#\s?(?P<id>{TICKET_DIGITS})")
+# Words that introduce a moment: "at 49:41", "Watch at 49:41", "Timestamp: 49:41".
+_MOMENT_WORDS = (
+    r"(?:(?:watch|see|jump|skip|starts?|discussed)(?:\s+(?:at|to|from))?|at|timestamp|time)"
+)
 # A field after the ID: the moment ("| 49:41", "at 1:02:15", "(49:41)", "[49:41]",
 # "| Timestamp: 49:41", or after the bracket that closes "(v2.216, #ID) at 49:41") or the
 # version ("#ID | v2.216"). Of a span ("49:41 – 52:10") the start is the feature's moment.
 _FIELD_AFTER_ID = re.compile(
     r"\s*[)\]]?\s*[|,–—@/•·-]?\s*(?:"
-    rf"(?:(?:at|timestamp|time)\b:?\s*)?[(\[]?(?P<moment>{_MOMENT})"
+    rf"(?:{_MOMENT_WORDS}\b:?\s*)?[(\[]?(?P<moment>{_MOMENT})"
     rf"(?:\s*(?:[-–—]|to)\s*(?:{_MOMENT}))?[)\]]?"
     rf"|[(\[]?(?P<version>(?:version\s*:?\s*|v\s?){_VERSION})[)\]]?"
     r")",
@@ -77,6 +90,20 @@ _MARKS = "·•▪◦●‣∙-–—*"
 _WORD = re.compile(r"\w")
 # Bars typed in other widths: "｜" (full width) and "¦" (broken bar).
 _BARS = str.maketrans({"｜": "|", "¦": "|"})
+# A line without an ID: a version standing as a field at its end ("| v2.216", "(v2.216)",
+# "– Version 2.216"; without "v" only after a bar), or a moment ("| 49:41", "- 49:41").
+_NAMED_VERSION = r"(?:halo(?:psa)?\s+)?(?:version\s*:?\s*|ver\.?\s*|v\s?)"
+_VERSION_FIELD = re.compile(
+    rf"(?:\|\s*[(\[]?(?:{_NAMED_VERSION})?|(?:[(\[]|\s[-–—•/]\s*|[–—•]\s*){_NAMED_VERSION})"
+    rf"(?P<number>{_VERSION})\s*[)\]]?\s*$",
+    re.I,
+)
+_MOMENT_FIELD = re.compile(
+    rf"(?:[|(\[/•·–—]|\s-|\s@)\s*(?:{_MOMENT_WORDS}\b:?\s*)?(?P<moment>{_MOMENT})\s*[)\]]?\s*$",
+    re.I,
+)
+# A title line is short; a longer line naming a version is a sentence about it.
+_FIELD_LINE_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -84,12 +111,13 @@ class FeatureLine:
     """What a feature's title line says."""
 
     title: str
-    ticket_id: str
+    ticket_id: str | None  # None on a line that names no ticket (``field_line``)
     version: str | None  # canonical, when the line gives one
     timestamp: str | None  # as written, with "49m41s" written "49:41"
     rest: str  # description text glued on after the ID or timestamp
     titled: bool = True  # False when the line holds only the ID (the title sits above it)
     marks: str = ""  # what stands before the title or after the fields without a word: "⚠️"
+    more_ids: tuple[str, ...] = ()  # further IDs the line gives the same feature
 
 
 def ticket_line(text: str) -> FeatureLine | None:
@@ -103,12 +131,17 @@ def ticket_line(text: str) -> FeatureLine | None:
     if found is None:
         return None
     start, end, ticket_id = found
+    more_ids = []
+    while (more := _MORE_IDS.match(text, end)) and more["id"] not in (ticket_id, *more_ids):
+        more_ids.append(more["id"])
+        end = more.end()
     head, lead_marks = _lead_marks(text[:start])
     head, moment = _lead_moment(head)
     title, version, tail_moment = _title_fields(head)
+    title, tail_marks = _trail_marks(title)
     suffix, after_version, after_moment = _fields_after_id(text[end:])
     rest = suffix.strip().lstrip(_SEPARATORS + ")]").strip()
-    marks = lead_marks
+    marks = lead_marks + tail_marks
     if not _WORD.search(rest):  # "⚠️" or a stray bracket after the fields: no description
         rest, marks = "", marks + rest
     if not title:  # the ID comes first: "#1085470 | Title | v2.216 | 49:41"
@@ -124,6 +157,75 @@ def ticket_line(text: str) -> FeatureLine | None:
         rest=rest,
         titled=bool(title),
         marks=marks,
+        more_ids=tuple(more_ids),
+    )
+
+
+def field_line(text: str) -> FeatureLine | None:
+    """Read a title line that names no ticket, or return None.
+
+    ``Title | v2.216 | 49:41``, ``Title (v2.216)`` and ``49:41 – Title`` give a title and what
+    the line states; a version or a moment must stand as a field of it, so a sentence that
+    mentions one (``Released in v2.216.``) is none.
+    """
+    text = text.translate(_BARS).strip()
+    if len(text) > _FIELD_LINE_CHARS or _find_ticket_id(text) is not None:
+        return None
+    head, marks = _lead_marks(text)
+    head, moment = _lead_moment(head)
+    version = None
+    for _field in range(2):
+        if version is None and (match := _VERSION_FIELD.search(head)):
+            head, version = head[: match.start()], canonical_version(match["number"])
+        if moment is None and (match := _MOMENT_FIELD.search(head)):
+            head, moment = head[: match.start()], _written_moment(match["moment"])
+    title, tail_marks = _trail_marks(head.strip().rstrip(_SEPARATORS + "([").strip("* "))
+    if not (version or moment) or not _WORD.search(title):
+        return None
+    return FeatureLine(
+        title=title,
+        ticket_id=None,
+        version=version,
+        timestamp=moment,
+        rest="",
+        marks=marks + tail_marks,
+    )
+
+
+def field_line_indexes(blocks: tuple[Block, ...] | list[Block]) -> set[int]:
+    """Indexes of the blocks that are title lines without an ID (``field_line``).
+
+    A line with a version field always is one. A line with only a moment is one when a
+    description follows it: the lines of a video's chapter list follow one another (notes).
+    """
+    lines = [
+        None if block.kind == VIDEO or episode_marker(block) else field_line(block.text)
+        for block in blocks
+    ]
+    titles = titles_of_id_lines(blocks)
+    return {
+        index
+        for index, line in enumerate(lines)
+        if line and (line.version or _is_description(blocks, lines, titles, index + 1))
+    }
+
+
+def _is_description(blocks, lines: list[FeatureLine | None], titles: set[int], index: int) -> bool:
+    """True when block ``index`` is a paragraph or bullet of prose: no title line (nor the
+    title above an ID-only line), heading, watch line or pointer, and no label."""
+    if index >= len(blocks) or index in titles:
+        return False
+    block = blocks[index]
+    text = block.text
+    return (
+        block.kind in (PARAGRAPH, BULLET)
+        and lines[index] is None
+        and ticket_line(text) is None
+        and version_heading(text) is None
+        and section_heading(text) is None
+        and not is_watch_line(block)
+        and not is_label(text)
+        and not is_call_to_action(text)
     )
 
 
@@ -174,6 +276,14 @@ def _is_mark(char: str) -> bool:
     none."""
     category = unicodedata.category(char)
     return char in _MARKS or "\u2190" <= char <= "\u21ff" or category in ("So", "Mn")
+
+
+def _trail_marks(title: str) -> tuple[str, str]:
+    """A title without the marks at its end ("Title ⚠️"), and those marks."""
+    end = len(title)
+    while end and (title[end - 1].isspace() or _is_mark(title[end - 1])):
+        end -= 1
+    return title[:end], title[end:].strip()
 
 
 def _lead_moment(head: str) -> tuple[str, str | None]:

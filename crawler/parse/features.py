@@ -1,11 +1,13 @@
 """Stage 4, body -> features: title lines, their summary and bullets, and the text between.
 
 A feature starts at a line carrying a ticket ID, wherever the post puts it (before or after
-its video, in any element), and owns the description and bullets that follow, up to the next
-feature line, heading or video line. Lines listed before the video are the post's highlights.
-A description paragraph that belongs to no feature line (a capture that lost its title lines)
-becomes a feature without a ticket ID, so every sentence of a post stays searchable; only
-calls to action, stray bullets and topic headings are kept as the episode's notes.
+its video, in any element), or at a title line whose version or moment stands as a field
+(``Title | v2.216 | 49:41``, without an ID), and owns the description and bullets that
+follow, up to the next feature line, heading or video line. Lines listed before the video
+are the post's highlights. A description paragraph that belongs to no feature line (a
+capture that lost its title lines) becomes a feature without a ticket ID, so every sentence
+of a post stays searchable; only calls to action, stray bullets and topic headings are kept
+as the episode's notes.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ import re
 from dataclasses import dataclass, field
 
 from crawler.parse.blocks import BULLET, HEADING, VIDEO, Block
-from crawler.parse.feature_lines import is_feature_line, ticket_line, titles_of_id_lines
+from crawler.parse.feature_lines import (
+    field_line,
+    field_line_indexes,
+    is_feature_line,
+    ticket_line,
+    titles_of_id_lines,
+)
 from crawler.parse.lines import HIGHLIGHTS, is_chapter_line, section_heading, version_heading
 from crawler.parse.meta import (
     is_call_to_action,
@@ -50,14 +58,18 @@ class FeatureDraft:
     bullets: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     glued: bool = False  # the description came on the title line itself
+    from_line: bool = False  # started by a title line (not a paragraph that lost its own)
+    more_ids: list[str] = field(default_factory=list)  # further IDs of the same feature
     marks: str = ""  # the title line's marks without a word ("⚠️"), read as flags
     cut_off: bool = False  # the capture ends inside this feature, mid-sentence
 
     @property
     def key(self) -> tuple:
-        if self.ticket_id is None:
-            return ("no id", self.order)  # never merged with another listing
-        return (self.version, self.ticket_id, self.timestamp)
+        if self.ticket_id is not None:
+            return (self.version, self.ticket_id, self.timestamp)
+        if self.from_line:  # a title line without an ID: the same line again is a repeat
+            return ("no id", self.title.casefold(), self.version, self.timestamp)
+        return ("no id", self.order)  # never merged with another listing
 
 
 @dataclass
@@ -108,6 +120,7 @@ class _BodyReader:
         self.rich_only = any(b.rich for b in blocks)
         self.last_block = next((b for b in reversed(blocks) if b.text), None) if ends_cut else None
         self.titles_next = titles_of_id_lines(blocks)
+        self.field_lines = field_line_indexes(blocks)
         self.title_above: str | None = None  # the line above an ID line without a title
 
     def read(self) -> BodyReading:
@@ -143,6 +156,8 @@ class _BodyReader:
 
     def _text(self, index: int, block: Block, above: str | None) -> None:
         line = ticket_line(block.text) if is_feature_line(block) else None
+        if line is None and index in self.field_lines:
+            line = field_line(block.text)
         if line is None and self.rich_only and not block.rich:
             return  # outside the post's rich text: an author bio, a banner, a footer
         if line is None and index in self.titles_next:
@@ -169,6 +184,8 @@ class _BodyReader:
         )
         self.current.glued = bool(rest)
         self.current.marks = line.marks
+        self.current.from_line = True
+        self.current.more_ids = list(line.more_ids)
 
     def _paragraph(self, block: Block) -> None:
         text, current = block.text, self.current
@@ -207,12 +224,7 @@ class _BodyReader:
 
 def _takes_summary(draft: FeatureDraft, block: Block) -> bool:
     """True when a paragraph goes on a titled feature's description: nothing came between."""
-    return (
-        draft.ticket_id is not None
-        and block.kind != HEADING
-        and not draft.glued
-        and not draft.bullets
-    )
+    return draft.from_line and block.kind != HEADING and not draft.glued and not draft.bullets
 
 
 def _points_away(text: str) -> bool:
@@ -231,6 +243,9 @@ def _merge_into(primary: FeatureDraft, other: FeatureDraft) -> None:
     for bullet in other.bullets:
         if bullet not in primary.bullets:
             primary.bullets.append(bullet)
+    for ticket_id in other.more_ids:
+        if ticket_id not in primary.more_ids:
+            primary.more_ids.append(ticket_id)
     primary.marks += other.marks
     primary.highlighted = primary.highlighted or other.highlighted
     primary.cut_off = primary.cut_off or other.cut_off

@@ -13,7 +13,11 @@ import re
 from dataclasses import dataclass
 
 from crawler.parse.blocks import BULLET, HEADING, VIDEO, Block
-from crawler.parse.feature_lines import is_feature_line, titles_of_id_lines
+from crawler.parse.feature_lines import (
+    field_line_indexes,
+    is_feature_line,
+    titles_of_id_lines,
+)
 from crawler.parse.lines import section_heading, version_heading
 from crawler.parse.meta import (
     TITLE,
@@ -82,8 +86,10 @@ def is_chrome(text: str) -> bool:
 
 def read_header(blocks: tuple[Block, ...]) -> tuple[Header, tuple[Block, ...]]:
     """Read a post's header; return it with the post's body blocks."""
-    lines = _HeaderLines(has_body=any(starts_body(block) for block in blocks))
-    titles = titles_of_id_lines(blocks)  # a title above an ID-only line starts the body
+    # A title above an ID-only line starts the body, and so does a title line without an ID
+    # ("Title | v2.216 | 49:41", "Title – 49:41" above its description).
+    titles = titles_of_id_lines(blocks) | field_line_indexes(blocks)
+    lines = _HeaderLines(has_body=bool(titles) or any(starts_body(block) for block in blocks))
     end = len(blocks)
     for index, block in enumerate(blocks):
         if starts_body(block) or index in titles or not lines.read(block):

@@ -117,8 +117,8 @@ def _read_post(
 
     number = span.number
     url = _episode_url(number, page_url, span.blocks, span.own_page)
-    features = [_feature(draft, number, url, position) for position, draft in enumerate(drafts)]
-    ids_found, unparsed = _id_tokens(span.blocks, {d.ticket_id for d in drafts})
+    features = _features(drafts, number, url)
+    ids_found, unparsed = _id_tokens(span.blocks, {f.ticket_id for f in features})
     versions = set(header.versions) | {f.version for f in features if f.version}
     notes = (header.teaser if header.intro else ()) + tuple(reading.notes)
     episode = Episode(
@@ -158,8 +158,8 @@ def _health(reading: BodyReading, drafts: list[FeatureDraft], unparsed: list[str
         reasons.append(
             f"{_count(len(unparsed), 'ID token')} in no feature ({', '.join(unparsed[:3])})"
         )
-    untitled = sum(1 for d in drafts if d.ticket_id is None)
-    if untitled and untitled >= sum(1 for d in drafts if d.ticket_id is not None):
+    untitled = sum(1 for d in drafts if not d.from_line)
+    if untitled and untitled >= len(drafts) - untitled:
         reasons.append(f"{untitled} of {_count(len(drafts), 'feature')} without a title line")
     if not drafts:
         reasons.append("no features")
@@ -175,12 +175,26 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def _feature(draft: FeatureDraft, episode: int, url: str, position: int) -> Feature:
+def _features(drafts: list[FeatureDraft], episode: int, url: str) -> list[Feature]:
+    """The records of a post's drafts, in post order: one per ticket ID a title line gives."""
+    return [
+        _feature(draft, ticket_id, episode, url, position)
+        for position, (draft, ticket_id) in enumerate(
+            (draft, ticket_id)
+            for draft in drafts
+            for ticket_id in (draft.ticket_id, *draft.more_ids)
+        )
+    ]
+
+
+def _feature(
+    draft: FeatureDraft, ticket_id: str | None, episode: int, url: str, position: int
+) -> Feature:
     return Feature(
         title=draft.title,
         url=url,
         episode=episode,
-        ticket_id=draft.ticket_id,
+        ticket_id=ticket_id,
         version=draft.version,
         timestamp=draft.timestamp,
         seconds=timestamp_seconds(draft.timestamp),
