@@ -357,6 +357,38 @@ def test_an_invisible_character_written_as_an_entity_splits_no_field():
     )
 
 
+@pytest.mark.parametrize(
+    "watch",
+    [
+        "Watch Now: https://youtu.be/ep66video01",
+        "<p>Watch Now: https://youtu.be/ep66video01</p>",  # written out, never made a link
+    ],
+)
+def test_a_video_address_written_as_text_is_the_episodes_video(watch):
+    page = (
+        f"By the [run]Book: Episode 66\n{watch}\n"
+        "Quote reminders | v2.260 #5100701 | 5:00\nQuotes remind the client after a week.\n"
+    )
+    (episode,) = parse_page(page, PAGE_URL).episodes
+    assert episode.video_url == "https://youtu.be/ep66video01"
+
+
+def test_a_link_into_the_video_as_a_field_is_the_features_moment():
+    page = (
+        "<h1>By the [run]Book: Episode 67</h1>"
+        "<p>Watch Now: <a href='https://youtu.be/ep67video01'>YouTube</a></p>"
+        "<h4>Quote reminders | v2.260 #5100702 | "
+        "<a href='https://youtu.be/ep67video01?t=3735'>Watch</a></h4>"
+        "<p>Quotes remind the client after a week.</p>"
+    )
+    (feature,) = parse_page(page, PAGE_URL).features
+    assert (feature.timestamp, feature.seconds, feature.summary) == (
+        "1:02:15",
+        3735,
+        "Quotes remind the client after a week.",
+    )
+
+
 NO_ID_POST = """
 <h1>By the [run]Book: Episode 64</h1>
 <p>Episode 64 walks through scheduling changes in HaloPSA v2.256.</p>

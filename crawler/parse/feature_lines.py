@@ -22,16 +22,23 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
 
 from crawler.parse.blocks import BULLET, PARAGRAPH, VIDEO, Block
 from crawler.parse.lines import section_heading, version_heading
-from crawler.parse.meta import episode_marker, is_call_to_action, is_label, is_watch_line
+from crawler.parse.meta import (
+    episode_marker,
+    is_call_to_action,
+    is_label,
+    is_video_link,
+    is_watch_line,
+)
 from crawler.records import TICKET_DIGITS
 from crawler.versions import canonical_version
 
 # A moment in the video: "49:41", "1:02:15", or "49m41s" / "1h02m15s" as a YouTube link has it.
 _MOMENT = r"\d{1,2}:[0-5]\d(?::[0-5]\d)?(?![\d:])|(?:\d{1,2}h\s?)?\d{1,3}m\s?[0-5]?\ds\b"
-_MOMENT_PARTS = re.compile(r"(?:(\d+)h\s?)?(\d+)m\s?(\d+)s", re.I)
+_MOMENT_PARTS = re.compile(r"(?:(\d+)h\s?)?(?:(\d+)m\s?)?(\d+)s", re.I)
 _VERSION = r"\d\.\d{1,3}(?:\.\d{1,4})?(?![\w.])"
 # How a line names its ticket. A labelled ID ("Ticket #1085470", "Ticket ID: 1085470") is
 # read first so the label never stays in the title; without its "#" it must stand as a field
@@ -339,12 +346,41 @@ def _fields_after_id(suffix: str) -> tuple[str, str | None, str | None]:
 
 def _written_moment(text: str) -> str:
     """A moment as the series writes it: "49m41s" becomes "49:41", "1h02m15s" "1:02:15"."""
-    parts = _MOMENT_PARTS.fullmatch(text.replace(" ", ""))
+    seconds = _youtube_seconds(text.replace(" ", ""))
+    return text if seconds is None else _moment(seconds)
+
+
+def _youtube_seconds(text: str) -> int | None:
+    """Seconds from a moment as YouTube writes it ("49m41s", "1h02m15s", "2981s", "2981")."""
+    if text.isdigit():
+        return int(text)
+    parts = _MOMENT_PARTS.fullmatch(text)
     if parts is None:
-        return text
+        return None
     hours, minutes, seconds = (int(part or 0) for part in parts.groups())
-    hours, minutes = hours + minutes // 60, minutes % 60
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _moment(seconds: int) -> str:
+    """Seconds as the series writes a moment: "49:41", "1:02:15"."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def linked_moment(block: Block) -> tuple[str, str] | None:
+    """The moment a line's link into the video gives (``youtu.be/…?t=2981`` is "49:41"), and
+    the link's text; None without such a link."""
+    for link in block.links:
+        if not is_video_link(link.href):
+            continue
+        query = parse_qs(urlsplit(link.href).query)
+        start = (query.get("t") or query.get("start") or [""])[0].strip().lower()
+        seconds = _youtube_seconds(start)
+        if seconds is None:
+            continue
+        return _moment(seconds), link.text
+    return None
 
 
 def is_feature_line(block: Block) -> bool:

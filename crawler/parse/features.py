@@ -20,6 +20,7 @@ from crawler.parse.feature_lines import (
     field_line,
     field_line_indexes,
     is_feature_line,
+    linked_moment,
     ticket_line,
     titles_of_id_lines,
 )
@@ -172,14 +173,18 @@ class _BodyReader:
             current.cut_off = line is not None or block.kind != BULLET  # bullets end bare
 
     def _start_feature(self, line, block: Block, above: str | None) -> None:
-        rest = line.rest
+        rest, timestamp = line.rest, line.timestamp
         if block is self.last_block and _PARTIAL_TIMESTAMP.fullmatch(rest):
             rest = ""  # a timestamp the capture cut off is no description
+        linked = linked_moment(block) if timestamp is None else None
+        if linked and rest in ("", linked[1]):
+            # A link into the video as a field: "… #ID | <a href='…?t=2981'>Watch</a>".
+            timestamp, rest = linked[0], ""
         self.current = self._new_draft(
             title=line.title if line.titled or above is None else above,
             ticket_id=line.ticket_id,
             version=line.version,
-            timestamp=line.timestamp,
+            timestamp=timestamp,
             summary=rest,
         )
         self.current.glued = bool(rest)

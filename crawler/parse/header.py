@@ -38,6 +38,11 @@ from crawler.parse.meta import (
 from crawler.versions import find_versions
 
 _SAFE_VIDEO_SCHEMES = ("http://", "https://")
+# A video's address written out as text (a plain-text capture, or a link the editor never made).
+_VIDEO_URL_TEXT = re.compile(
+    r"https?://(?:www\.|m\.)?(?:youtube\.com/watch\?v=[\w-]{6,20}|youtu\.be/[\w-]{6,20}"
+    r"|vimeo\.com/\d{5,12})(?:[?&][\w=&%.-]*)?"
+)
 _WATCH_PREFIX = re.compile(r"^\s*watch(?:\s+now)?\s*[:|–—-]?\s*", re.I)
 
 
@@ -184,6 +189,8 @@ def _video(blocks: tuple[Block, ...], header_end: int) -> tuple[str | None, str 
             if watch_url is None and block.links:
                 href = block.links[0].href
                 watch_url = href if _web_link(href) else ""
+            elif watch_url is None and (written := _VIDEO_URL_TEXT.search(block.text)):
+                watch_url = written.group(0)
         elif block.kind == VIDEO and player_url is None:
             player_url = block.links[0].href
         elif other_url is None and position < header_end:
@@ -191,4 +198,7 @@ def _video(blocks: tuple[Block, ...], header_end: int) -> tuple[str | None, str 
                 if is_video_link(link.href) and _web_link(link.href):
                     other_url = link.href
                     break
+            else:
+                written = _VIDEO_URL_TEXT.search(block.text)
+                other_url = written.group(0) if written else None
     return (watch_url if watch_url is not None else player_url or other_url) or None, watch_title
