@@ -236,3 +236,35 @@ def test_a_moment_line_is_a_title_above_a_description_and_a_chapter_list_is_not(
         Block(PARAGRAPH, "Title AQ | v2.230"),
     ]
     assert field_line_indexes(blocks) == {4, 8}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Title AR | v2.230 #1085514 | @49:41",
+        "Title AR | v2.230 #1085514 | 49 min 41 sec",
+        "Title AR | v2.230 #1085514 | 49m 41s",
+    ],
+)
+def test_moments_typed_with_an_at_sign_or_units(line):
+    found = ticket_line(line)
+    assert (found.title, found.timestamp, found.rest, found.unread) == ("Title AR", "49:41", "", "")
+
+
+@pytest.mark.parametrize(
+    ("line", "unread"),
+    [("Title AS | v2.230 #1085515 | 49.41", "49.41"), ("Title AS | #1085515 | ~50 min", "~50 min")],
+)
+def test_a_short_field_that_cannot_be_read_is_no_description(line, unread):
+    found = ticket_line(line)
+    assert (found.title, found.ticket_id, found.rest, found.unread) == (
+        "Title AS",
+        "1085515",
+        "",
+        unread,
+    )
+
+
+def test_a_sentence_after_the_fields_is_still_the_description():
+    found = ticket_line("Title AT | v2.230 #1085516 | Works with 2 boards.")
+    assert (found.rest, found.unread) == ("Works with 2 boards.", "")

@@ -389,6 +389,17 @@ def test_a_link_into_the_video_as_a_field_is_the_features_moment():
     )
 
 
+def test_a_field_of_a_title_line_that_cannot_be_read_makes_the_post_partial():
+    page = (
+        "By the [run]Book: Episode 68\nWatch Now: By the [run]Book: Episode 68\n"
+        "Quote reminders | v2.260 #5100703 | 49.41\nQuotes remind the client after a week.\n"
+    )
+    parsed = parse_page(page, PAGE_URL)
+    (feature,) = parsed.features
+    assert (feature.timestamp, feature.summary) == (None, "Quotes remind the client after a week.")
+    assert parsed.episodes[0].parse == "partial: 1 line field not read (49.41)"
+
+
 NO_ID_POST = """
 <h1>By the [run]Book: Episode 64</h1>
 <p>Episode 64 walks through scheduling changes in HaloPSA v2.256.</p>

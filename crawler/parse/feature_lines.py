@@ -36,9 +36,14 @@ from crawler.parse.meta import (
 from crawler.records import TICKET_DIGITS
 from crawler.versions import canonical_version
 
-# A moment in the video: "49:41", "1:02:15", or "49m41s" / "1h02m15s" as a YouTube link has it.
-_MOMENT = r"\d{1,2}:[0-5]\d(?::[0-5]\d)?(?![\d:])|(?:\d{1,2}h\s?)?\d{1,3}m\s?[0-5]?\ds\b"
-_MOMENT_PARTS = re.compile(r"(?:(\d+)h\s?)?(?:(\d+)m\s?)?(\d+)s", re.I)
+# A moment in the video: "49:41", "1:02:15", or "49m41s" / "1h02m15s" as a YouTube link has it
+# ("49 min 41 sec" spelled out).
+_MOMENT = (
+    r"\d{1,2}:[0-5]\d(?::[0-5]\d)?(?![\d:])"
+    r"|(?:\d{1,2}\s?h(?:rs?|ours?)?\s?)?\d{1,3}\s?m(?:ins?|inutes?)?\s?[0-5]?\d\s?s(?:ecs?|econds?)?\b"
+)
+_MOMENT_PARTS = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(\d+)s", re.I)
+_UNIT_TAIL = re.compile(r"(?<=[hms])[a-z]+")  # "min" of "49min41sec"
 _VERSION = r"\d\.\d{1,3}(?:\.\d{1,4})?(?![\w.])"
 # How a line names its ticket. A labelled ID ("Ticket #1085470", "Ticket ID: 1085470") is
 # read first so the label never stays in the title; without its "#" it must stand as a field
@@ -79,13 +84,17 @@ _MOMENT_WORDS = (
 # "| Timestamp: 49:41", or after the bracket that closes "(v2.216, #ID) at 49:41") or the
 # version ("#ID | v2.216"). Of a span ("49:41 – 52:10") the start is the feature's moment.
 _FIELD_AFTER_ID = re.compile(
-    r"\s*[)\]]?\s*[|,–—@/•·-]?\s*(?:"
+    r"\s*[)\]]?\s*[|,–—@/•·-]?\s*@?\s*(?:"
     rf"(?:{_MOMENT_WORDS}\b:?\s*)?[(\[]?(?P<moment>{_MOMENT})"
     rf"(?:\s*(?:[-–—]|to)\s*(?:{_MOMENT}))?[)\]]?"
     rf"|[(\[]?(?P<version>(?:version\s*:?\s*|v\s?){_VERSION})[)\]]?"
     r")",
     re.I,
 )
+# What is left after the fields a line's parts were read from, when it is one more short
+# field with a number ("| 49.41", "| ~50 min"): a field the parser cannot read, not a
+# description, so the post says so (``FeatureLine.unread``).
+_UNREAD_FIELD = re.compile(r"\s*\|\s*(?P<text>(?=[^|]*\d)[^|]{1,20}?)\s*\|?\s*")
 # What sits next to a field of a line (rather than a word of a sentence: a comma may follow
 # an ID in prose, "ticket 1085470, which…").
 _FIELD_END = re.compile(r"\s*(?:$|[|:)\]–—-])")
@@ -125,6 +134,7 @@ class FeatureLine:
     titled: bool = True  # False when the line holds only the ID (the title sits above it)
     marks: str = ""  # what stands before the title or after the fields without a word: "⚠️"
     more_ids: tuple[str, ...] = ()  # further IDs the line gives the same feature
+    unread: str = ""  # a short field after the ID the parser cannot read ("49.41")
 
 
 def ticket_line(text: str) -> FeatureLine | None:
@@ -147,7 +157,10 @@ def ticket_line(text: str) -> FeatureLine | None:
     title, version, tail_moment = _title_fields(head)
     title, tail_marks = _trail_marks(title)
     suffix, after_version, after_moment = _fields_after_id(text[end:])
-    rest = suffix.strip().lstrip(_SEPARATORS + ")]").strip()
+    unread = _UNREAD_FIELD.fullmatch(suffix)
+    if unread and unread["text"].endswith((".", "!", "?")):
+        unread = None  # a sentence after a bar: the description
+    rest = "" if unread else suffix.strip().lstrip(_SEPARATORS + ")]").strip()
     marks = lead_marks + tail_marks
     if not _WORD.search(rest):  # "⚠️" or a stray bracket after the fields: no description
         rest, marks = "", marks + rest
@@ -165,6 +178,7 @@ def ticket_line(text: str) -> FeatureLine | None:
         titled=bool(title),
         marks=marks,
         more_ids=tuple(more_ids),
+        unread=unread["text"] if unread else "",
     )
 
 
@@ -346,7 +360,7 @@ def _fields_after_id(suffix: str) -> tuple[str, str | None, str | None]:
 
 def _written_moment(text: str) -> str:
     """A moment as the series writes it: "49m41s" becomes "49:41", "1h02m15s" "1:02:15"."""
-    seconds = _youtube_seconds(text.replace(" ", ""))
+    seconds = _youtube_seconds(_UNIT_TAIL.sub("", text.replace(" ", "").lower()))
     return text if seconds is None else _moment(seconds)
 
 

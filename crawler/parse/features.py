@@ -61,6 +61,7 @@ class FeatureDraft:
     glued: bool = False  # the description came on the title line itself
     from_line: bool = False  # started by a title line (not a paragraph that lost its own)
     more_ids: list[str] = field(default_factory=list)  # further IDs of the same feature
+    unread: list[str] = field(default_factory=list)  # fields of its line that were not read
     marks: str = ""  # the title line's marks without a word ("⚠️"), read as flags
     cut_off: bool = False  # the capture ends inside this feature, mid-sentence
 
@@ -191,6 +192,7 @@ class _BodyReader:
         self.current.marks = line.marks
         self.current.from_line = True
         self.current.more_ids = list(line.more_ids)
+        self.current.unread = [line.unread] if line.unread else []
 
     def _paragraph(self, block: Block) -> None:
         text, current = block.text, self.current
@@ -251,6 +253,7 @@ def _merge_into(primary: FeatureDraft, other: FeatureDraft) -> None:
     for ticket_id in other.more_ids:
         if ticket_id not in primary.more_ids:
             primary.more_ids.append(ticket_id)
+    primary.unread += [text for text in other.unread if text not in primary.unread]
     primary.marks += other.marks
     primary.highlighted = primary.highlighted or other.highlighted
     primary.cut_off = primary.cut_off or other.cut_off

@@ -3,7 +3,8 @@
 ``parse_page`` is a pure function of the page text and its URL: no I/O, no clock, and
 no input makes it raise. The crawler and ``halonotes import`` both call it. Each episode
 carries its parse health: how many ID tokens the post holds, and why it is partial when an
-ID found no feature, most of its text has no title line, or the capture ends mid-sentence.
+ID found no feature, a title line holds a field that could not be read, most of its text has
+no title line, or the capture ends mid-sentence.
 """
 
 from __future__ import annotations
@@ -158,6 +159,9 @@ def _health(reading: BodyReading, drafts: list[FeatureDraft], unparsed: list[str
         reasons.append(
             f"{_count(len(unparsed), 'ID token')} in no feature ({', '.join(unparsed[:3])})"
         )
+    unread = [text for draft in drafts for text in draft.unread]
+    if unread:
+        reasons.append(f"{_count(len(unread), 'line field')} not read ({', '.join(unread[:3])})")
     untitled = sum(1 for d in drafts if not d.from_line)
     if untitled and untitled >= len(drafts) - untitled:
         reasons.append(f"{untitled} of {_count(len(drafts), 'feature')} without a title line")
