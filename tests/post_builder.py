@@ -26,7 +26,10 @@ MENTIONS_HEADING = "important mentions heading after the video"
 LAYOUTS = (AFTER_VIDEO, HIGHLIGHTS_FIRST, ONLY_BEFORE, NO_VIDEO, MIDDLE, MENTIONS_HEADING)
 PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED = "pipe", "hash", "hash glued", "paren", "paren glued"
 SPLIT = "title above a `v2.250 #ID | 4:12` line"
-TYPED = "pipe lines as typed: `v 2.250`, `[4:12]`, `(v2.250, #ID) at 4:12`, `Timestamp: 4:12`"
+TYPED = (
+    "pipe lines as typed: `v 2.250`, `[4:12]`, `(v2.250, #ID) at 4:12`, `Timestamp: 4:12`, "
+    "`Watch at 4:12`, `@4:12`"
+)
 REORDERED = (
     "fields in other orders, words and marks: `Ticket 1085470`, `[4:12] Title`, `#ID | Title`, "
     "`4m12s`, `1. Title`, `➡️ Title / v2.250 / #ID / 4:12 – 5:00`"
@@ -216,6 +219,8 @@ def _line(plan: PostPlan, feature: FeaturePlan) -> tuple[str, str | None]:
             f"{title} | v{version} #{ticket} | [{moment}]",
             f"{title} (v{version}, #{ticket}) at {moment}",
             f"{title} | v{version} #{ticket} | Timestamp: {moment}",
+            f"{title} | v{version} #{ticket} | Watch at {moment}",
+            f"{title}\u200b | v{version} #{ticket} | @{moment}",
         )
         return typed[int(ticket) % len(typed)], None
     if plan.shape == REORDERED:
