@@ -40,10 +40,11 @@ def test_sample_has_the_shapes_the_crawler_must_handle():
     posts = sorted((site / "thoughts").glob("by-the-run-book-episode-*.html"))
     assert len(posts) == 5
     text = "\n".join(p.read_text(encoding="utf-8") for p in posts)
-    for shape in ("| 2:05", "| 1:04:12", "#1190095<", "(1190146)</strong>"):
+    for shape in ("| 2:05", "| 1:04:12", "#1190095<", "(1190146)</strong>", "#1190219, #1190220"):
         assert shape in text
     for marker in ("Important Mentions", "v2.218 Features", "v2.22 Features", "youtube.com/watch"):
         assert marker in text
+    assert "feed – 1:17:40</h4>" in text  # a title line that names no ticket
     assert "Disallow: /previews/" in (site / "robots.txt").read_text()
 
 

@@ -66,7 +66,7 @@ def test_a_post_read_only_in_part_is_stored_named_and_fails_the_run(server, part
     )
     assert result.stdout == (
         "Crawl: 8 pages fetched, 0 unchanged, 5 new, 0 changed, 0 failed; "
-        "features 39 added, 0 updated; 1 unparsed ID tokens; 1 posts partial.\n"
+        "features 42 added, 0 updated; 1 unparsed ID tokens; 1 posts partial.\n"
     )
     assert SAMPLE_TICKET in {f["ticket_id"] for f in jsonl(data_dir / "features.jsonl")}
     report = json.loads((data_dir / "last_run.json").read_text(encoding="utf-8"))
