@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from roundtrip import halonotes_import, stored_features
 
+from crawler.sample_site import sample_site_dir
 from index.build import rebuild_index
 from webapp.app import create_app
 
@@ -44,3 +45,23 @@ def test_highlighted_features_keep_their_headline_and_mark(seeded, tmp_path):
     highlighted = {k: v for k, v in again.items() if v["highlighted"]}
     assert len(highlighted) == 4
     assert all(v["aliases"] for v in highlighted.values())
+
+
+def test_a_feature_under_two_ids_and_one_without_an_id_import_back(tmp_path):
+    """Episode 55 of the sample site lists a feature under two ticket IDs (one line in the
+    show notes, ``#ID1, #ID2``) and one whose title line names no ticket."""
+    data_dir = tmp_path / "data"
+    halonotes_import(sample_site_dir() / "thoughts" / "by-the-run-book-episode-55.html", data_dir)
+    rebuild_index(data_dir)
+    client = create_app({"TESTING": True, "DATA_DIR": str(data_dir)}).test_client()
+    notes = client.get("/episode/55/shownotes.md").get_data(as_text=True)
+    assert notes.count("Purchase orders can be split between two suppliers") == 1
+    assert "| v2.224 #1190219, #1190220 | 1:14:05" in notes
+    saved = tmp_path / "episode-55-shownotes.md"
+    saved.write_text(notes, encoding="utf-8")
+
+    halonotes_import(saved, tmp_path / "again")
+
+    original = stored_features(data_dir, 55)
+    assert {"1190219", "1190220", None} <= set(original)
+    assert stored_features(tmp_path / "again", 55) == original

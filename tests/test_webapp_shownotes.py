@@ -230,6 +230,22 @@ def test_chapters_json_shape_and_ticket_urls():
     }
 
 
+def test_a_feature_listed_under_two_ticket_ids_is_one_chapter():
+    hits = [make_hit("A", 0, number=1), make_hit("Split orders", 120, number=2)]
+    hits.append(make_hit("Split orders", 120, number=3))  # the same line's second ID
+    hits.append(make_hit("C", 300, number=4))
+    document = chapters_json(hits, ticket_url=lambda hit: f"https://notes.example/{hit.ticket_id}")
+    assert [(c["startTime"], c["title"]) for c in document["chapters"]] == [
+        (0, "A"),
+        (120, "Split orders"),
+        (300, "C"),
+    ]
+    assert document["chapters"][1]["url"] == "https://notes.example/900002"
+    result = youtube_chapters(hits)
+    assert [c.title for c in result.chapters] == ["A", "Split orders", "C"]
+    assert result.notes == []
+
+
 def test_chapters_json_drops_urls_that_are_not_http():
     hits = [make_hit("A", 0, number=1)]
     document = chapters_json(hits, ticket_url=lambda hit: "javascript:alert(1)")

@@ -145,13 +145,37 @@ def version_heading(version: str | None) -> str:
     return f"v{version} Features" if version else "Other Features"
 
 
-def title_line(hit: Hit, *, title: str | None = None) -> str:
-    """The blog's feature line, ``Title | vX #ID | m:ss``, as Markdown-safe text."""
+def one_feature_runs(hits: Iterable[Hit]) -> list[list[Hit]]:
+    """The hits in order, those next to each other that are one feature the post lists under
+    several ticket IDs (same title, version, moment and text) in one run."""
+    runs: list[list[Hit]] = []
+    for hit in hits:
+        if runs and _same_feature(runs[-1][0], hit):
+            runs[-1].append(hit)
+        else:
+            runs.append([hit])
+    return runs
+
+
+def _same_feature(first: Hit, other: Hit) -> bool:
+    return (first.title, first.version, first.seconds, first.summary, first.bullets) == (
+        other.title,
+        other.version,
+        other.seconds,
+        other.summary,
+        other.bullets,
+    )
+
+
+def title_line(hit: Hit, *, title: str | None = None, ticket_ids: Sequence[str] = ()) -> str:
+    """The blog's feature line, ``Title | vX #ID | m:ss``, as Markdown-safe text; with
+    ``ticket_ids``, every ID of a feature listed under several (``#ID1, #ID2``)."""
+    ids = [ticket for ticket in (ticket_ids or [hit.ticket_id]) if ticket]
     ref = " ".join(
         part
         for part in (
             f"v{markdown_text(hit.version, line_start=False)}" if hit.version else "",
-            f"#{markdown_text(hit.ticket_id, line_start=False)}" if hit.ticket_id else "",
+            ", ".join(f"#{markdown_text(ticket, line_start=False)}" for ticket in ids),
         )
         if part
     )
@@ -163,8 +187,9 @@ def title_line(hit: Hit, *, title: str | None = None) -> str:
     return " | ".join(part for part in parts if part)
 
 
-def _feature_markdown(hit: Hit) -> list[str]:
-    lines = [f"### {title_line(hit)}", ""]
+def _feature_markdown(run: list[Hit]) -> list[str]:
+    hit = run[0]
+    lines = [f"### {title_line(hit, ticket_ids=[h.ticket_id for h in run])}", ""]
     for paragraph in paragraphs(hit.summary):
         lines += [markdown_text(paragraph), ""]
     bullets = [markdown_text(b) for b in hit.bullets]
@@ -180,8 +205,8 @@ def _features_markdown(hits: Sequence[Hit]) -> list[str]:
     for version, group in version_groups(hits):
         heading = version_heading(markdown_text(version, line_start=False) if version else None)
         lines += [f"## {heading}", ""]
-        for hit in group:
-            lines += _feature_markdown(hit)
+        for run in one_feature_runs(group):
+            lines += _feature_markdown(run)
     return lines
 
 
@@ -191,8 +216,9 @@ def _post_body_markdown(hits: Sequence[Hit]) -> list[str]:
     important = [hit for hit in hits if hit.highlighted]
     if important:
         lines += [IMPORTANT_MENTIONS, ""]
-        for hit in important:
-            lines += [f"### {title_line(hit, title=headline(hit))}", ""]
+        for run in one_feature_runs(important):
+            ids = [hit.ticket_id for hit in run]
+            lines += [f"### {title_line(run[0], title=headline(run[0]), ticket_ids=ids)}", ""]
     lines += [FULL_LIST, ""]
     return lines + _features_markdown(hits)
 
@@ -270,8 +296,13 @@ def _one_video(hits: Sequence[Hit]) -> None:
 
 
 def _timed(hits: Sequence[Hit]) -> list[Hit]:
+    """The timestamped features in video order, each moment once: a feature the post lists
+    under two ticket IDs (one title at one moment) is one chapter."""
     _one_video(hits)
-    return sorted((h for h in hits if h.seconds is not None), key=lambda h: h.seconds)
+    timed: dict[tuple[int, str], Hit] = {}
+    for hit in sorted((h for h in hits if h.seconds is not None), key=lambda h: h.seconds):
+        timed.setdefault((hit.seconds, hit.title), hit)
+    return list(timed.values())
 
 
 def youtube_chapters(hits: Sequence[Hit]) -> YouTubeChapters:
@@ -287,7 +318,7 @@ def youtube_chapters(hits: Sequence[Hit]) -> YouTubeChapters:
             f"this list has {len(timed)}."
         )
     notes: list[str] = []
-    untimed = len(hits) - len(timed)
+    untimed = sum(1 for hit in hits if hit.seconds is None)
     if untimed:
         notes.append(f"{untimed} feature(s) without a timestamp are not chapters.")
     chapters: list[Chapter] = []
