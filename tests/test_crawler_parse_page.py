@@ -436,6 +436,31 @@ def test_title_lines_that_name_no_ticket_give_titled_features_and_chapters_stay_
     assert "3:05 – Rota swaps" in episode.notes
 
 
+def test_a_heading_over_a_description_titles_it_and_a_topic_heading_stays_a_note():
+    page = (
+        "<h1>By the [run]Book: Episode 69</h1>"
+        "<p><a href='https://www.youtube.com/watch?v=ep69'>"
+        "Watch Now: By the [run]Book: Episode 69</a></p>"
+        "<h3>Billing</h3>"
+        "<p><strong>Invoice runs skip paused contracts | v2.262 #5100801 | 3:10</strong></p>"
+        "<p>Paused contracts are left out of the monthly run.</p>"
+        "<h3>Roadmap preview</h3>"
+        "<p>The hosts look ahead at what the next release may bring.</p>"
+    )
+    parsed = parse_page(page, "https://blog.example.test/thoughts/by-the-run-book-episode-69")
+    got = [(f.title, f.ticket_id, f.summary) for f in parsed.features]
+    assert got == [
+        (
+            "Invoice runs skip paused contracts",
+            "5100801",
+            "Paused contracts are left out of the monthly run.",
+        ),
+        ("Roadmap preview", None, "The hosts look ahead at what the next release may bring."),
+    ]
+    assert parsed.episodes[0].notes == ("Billing",)
+    assert parsed.episodes[0].parse == "complete"
+
+
 def test_a_line_with_two_ids_gives_a_record_for_each():
     page = (
         "By the [run]Book: Episode 65\nWatch Now: By the [run]Book: Episode 65\n"

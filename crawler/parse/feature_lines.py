@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.parse.blocks import BULLET, PARAGRAPH, VIDEO, Block
+from crawler.parse.blocks import BULLET, HEADING, PARAGRAPH, VIDEO, Block
 from crawler.parse.lines import section_heading, version_heading
 from crawler.parse.meta import (
     episode_marker,
@@ -229,6 +229,32 @@ def field_line_indexes(blocks: tuple[Block, ...] | list[Block]) -> set[int]:
         for index, line in enumerate(lines)
         if line and (line.version or _is_description(blocks, lines, titles, index + 1))
     }
+
+
+def heading_titles(blocks: tuple[Block, ...] | list[Block]) -> dict[int, FeatureLine]:
+    """Headings that title the description under them (``<h3>Title</h3><p>…</p>``), by
+    index, read as title lines without an ID or fields. Section, version and episode
+    headings are none, nor is a heading with no prose under it (a topic over feature lines).
+    """
+    lines = [None if block.kind == VIDEO else field_line(block.text) for block in blocks]
+    titles = titles_of_id_lines(blocks)
+    found = {}
+    for index, block in enumerate(blocks):
+        text = block.text
+        if (
+            block.kind == HEADING
+            and len(text) <= _FIELD_LINE_CHARS
+            and _WORD.search(text)
+            and lines[index] is None
+            and ticket_line(text) is None
+            and section_heading(text) is None
+            and version_heading(text) is None
+            and episode_marker(block) is None
+            and _is_description(blocks, lines, titles, index + 1)
+        ):
+            title, marks = _trail_marks(_lead_marks(text)[0].rstrip(":").strip())
+            found[index] = FeatureLine(title, None, None, None, "", marks=marks)
+    return found
 
 
 def _is_description(blocks, lines: list[FeatureLine | None], titles: set[int], index: int) -> bool:
