@@ -9,8 +9,9 @@ feature (``#1085470, #1085471``). A line is read as fields around the ID, so the
 come in any of these orders.
 
 A line that names no ticket is a title line too when a version or a moment stands as a field
-of it (``Title | v2.216 | 49:41``, ``Title (v2.216)``, ``49:41 – Title``): ``field_line``
-reads it, and ``field_line_indexes`` tells a feature's moment line from a chapter list.
+of it (``Title | v2.216 | 49:41``, ``Title (v2.216)``, ``49:41 – Title``), and so is a
+heading over a description: ``field_line`` reads such a line, and ``lines_without_id`` finds
+them in a post, telling a feature's moment line from a chapter list.
 
 Ticket IDs are ASCII digits only (invisible characters are removed before any rule runs);
 an ID-looking token in other digits is still counted by ``id_tokens``, so a post holding one
@@ -213,48 +214,42 @@ def field_line(text: str) -> FeatureLine | None:
     )
 
 
-def field_line_indexes(blocks: tuple[Block, ...] | list[Block]) -> set[int]:
-    """Indexes of the blocks that are title lines without an ID (``field_line``).
+def lines_without_id(blocks: tuple[Block, ...] | list[Block]) -> dict[int, FeatureLine]:
+    """The title lines that name no ticket, by block index.
 
-    A line with a version field always is one. A line with only a moment is one when a
-    description follows it: the lines of a video's chapter list follow one another (notes).
+    A ``field_line`` with a version is one. One with only a moment is one when a description
+    follows it: the lines of a video's chapter list follow one another (notes). A heading
+    titles the description under it (``<h3>Title</h3><p>…</p>``) unless it is a section,
+    version or episode heading; a topic heading over feature lines has no prose under it.
     """
     lines = [
         None if block.kind == VIDEO or episode_marker(block) else field_line(block.text)
         for block in blocks
     ]
     titles = titles_of_id_lines(blocks)
-    return {
-        index
-        for index, line in enumerate(lines)
-        if line and (line.version or _is_description(blocks, lines, titles, index + 1))
-    }
-
-
-def heading_titles(blocks: tuple[Block, ...] | list[Block]) -> dict[int, FeatureLine]:
-    """Headings that title the description under them (``<h3>Title</h3><p>…</p>``), by
-    index, read as title lines without an ID or fields. Section, version and episode
-    headings are none, nor is a heading with no prose under it (a topic over feature lines).
-    """
-    lines = [None if block.kind == VIDEO else field_line(block.text) for block in blocks]
-    titles = titles_of_id_lines(blocks)
     found = {}
-    for index, block in enumerate(blocks):
-        text = block.text
-        if (
-            block.kind == HEADING
-            and len(text) <= _FIELD_LINE_CHARS
-            and _WORD.search(text)
-            and lines[index] is None
-            and ticket_line(text) is None
-            and section_heading(text) is None
-            and version_heading(text) is None
-            and episode_marker(block) is None
-            and _is_description(blocks, lines, titles, index + 1)
-        ):
-            title, marks = _trail_marks(_lead_marks(text)[0].rstrip(":").strip())
+    for index, (block, line) in enumerate(zip(blocks, lines, strict=True)):
+        described = _is_description(blocks, lines, titles, index + 1)
+        if line is not None and (line.version or described):
+            found[index] = line
+        elif line is None and described and _titles_a_description(block):
+            title, marks = _trail_marks(_lead_marks(block.text)[0].rstrip(":").strip())
             found[index] = FeatureLine(title, None, None, None, "", marks=marks)
     return found
+
+
+def _titles_a_description(block: Block) -> bool:
+    """True for a heading that may title the description under it."""
+    text = block.text
+    return (
+        block.kind == HEADING
+        and len(text) <= _FIELD_LINE_CHARS
+        and bool(_WORD.search(text))
+        and ticket_line(text) is None
+        and section_heading(text) is None
+        and version_heading(text) is None
+        and episode_marker(block) is None
+    )
 
 
 def _is_description(blocks, lines: list[FeatureLine | None], titles: set[int], index: int) -> bool:

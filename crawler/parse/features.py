@@ -17,10 +17,8 @@ from dataclasses import dataclass, field
 
 from crawler.parse.blocks import BULLET, HEADING, VIDEO, Block
 from crawler.parse.feature_lines import (
-    field_line,
-    field_line_indexes,
-    heading_titles,
     is_feature_line,
+    lines_without_id,
     linked_moment,
     ticket_line,
     titles_of_id_lines,
@@ -123,8 +121,7 @@ class _BodyReader:
         self.rich_only = any(b.rich for b in blocks)
         self.last_block = next((b for b in reversed(blocks) if b.text), None) if ends_cut else None
         self.titles_next = titles_of_id_lines(blocks)
-        self.field_lines = field_line_indexes(blocks)
-        self.heading_titles = heading_titles(blocks)
+        self.lines_without_id = lines_without_id(blocks)
         self.title_above: str | None = None  # the line above an ID line without a title
 
     def read(self) -> BodyReading:
@@ -160,10 +157,8 @@ class _BodyReader:
 
     def _text(self, index: int, block: Block, above: str | None) -> None:
         line = ticket_line(block.text) if is_feature_line(block) else None
-        if line is None and index in self.field_lines:
-            line = field_line(block.text)
         if line is None:
-            line = self.heading_titles.get(index)
+            line = self.lines_without_id.get(index)
         if line is None and self.rich_only and not block.rich:
             return  # outside the post's rich text: an author bio, a banner, a footer
         if line is None and index in self.titles_next:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from crawler.parse.blocks import BULLET, HEADING, VIDEO, Block
 from crawler.parse.feature_lines import (
-    field_line_indexes,
     is_feature_line,
+    lines_without_id,
     titles_of_id_lines,
 )
 from crawler.parse.lines import section_heading, version_heading
@@ -93,7 +93,9 @@ def read_header(blocks: tuple[Block, ...]) -> tuple[Header, tuple[Block, ...]]:
     """Read a post's header; return it with the post's body blocks."""
     # A title above an ID-only line starts the body, and so does a title line without an ID
     # ("Title | v2.216 | 49:41", "Title – 49:41" above its description).
-    titles = titles_of_id_lines(blocks) | field_line_indexes(blocks)
+    titles = titles_of_id_lines(blocks) | {
+        index for index, line in lines_without_id(blocks).items() if line.version or line.timestamp
+    }
     lines = _HeaderLines(has_body=bool(titles) or any(starts_body(block) for block in blocks))
     end = len(blocks)
     for index, block in enumerate(blocks):
