@@ -32,8 +32,9 @@ TYPED = (
 )
 REORDERED = (
     "fields in other orders, words and marks: `Ticket 1085470`, `[4:12] Title`, `#ID | Title`, "
-    "`4m12s`, `1. Title`, `➡️ Title / v2.250 / #ID / 4:12 – 5:00`"
+    "`4m12s`, `1. Title`, `➡️ Title / v2.250 / #ID / 4:12 – 5:00`, `#ID, #ID2`"
 )
+_REORDERED_LINES = 9
 NO_ID = "lines that name no ticket: `Title | v2.250 | 4:12`, `Title – 4:12`, `Title (v2.250)`"
 SHAPES = (PIPE, HASH, HASH_GLUED, PAREN, PAREN_GLUED, SPLIT, TYPED, REORDERED, NO_ID)
 TIMED_SHAPES = (PIPE, SPLIT, TYPED, REORDERED)
@@ -175,6 +176,12 @@ class PostPlan:
         """What tells the feature's record apart: its ticket ID, or its title without one."""
         return feature.title if self.shape == NO_ID else feature.ticket_id
 
+    def ticket_ids(self, feature: FeaturePlan) -> tuple[str, ...]:
+        """The IDs the feature's line gives: one of the REORDERED lines names a second."""
+        if self.shape == REORDERED and int(feature.ticket_id) % _REORDERED_LINES == 8:
+            return (feature.ticket_id, f"9{feature.ticket_id}")  # no other feature's ID
+        return (feature.ticket_id,)
+
     def expected_summary(self, feature: FeaturePlan) -> str:
         """The summary of a feature that is not cut off: its paragraph, then its "why"."""
         return "\n\n".join(filter(None, [feature.summary, feature.why]))
@@ -233,6 +240,7 @@ def _line(plan: PostPlan, feature: FeaturePlan) -> tuple[str, str | None]:
             f"{title} | {moment} | v{version} | {ticket}",
             f"{int(ticket) % 20 + 1}. {title} | v{version} #{ticket} | {moment}",
             f"➡️ {title} / v{version} / #{ticket} / {moment} – {moment}",
+            f"{title} | v{version} #{', #'.join(plan.ticket_ids(feature))} | {moment}",
         )
         return reordered[int(ticket) % len(reordered)], None
     if plan.shape == NO_ID:

@@ -5,7 +5,7 @@ every feature with its version and timestamp (when the post gives them), its sum
 bullets, the episode's number, date, author, hosts, versions and video, and nothing more.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hypothesis import HealthCheck, given, settings
 from post_builder import NO_ID, NO_VIDEO, TEXT, PostPlan, post_plans, render
@@ -44,9 +44,15 @@ def check(plan: PostPlan) -> None:
     else:
         assert all(f.ticket_id for f in parsed.features), [f.title for f in parsed.features]
         by_key = {f.ticket_id: f for f in parsed.features}
-    assert len(by_key) == len(parsed.features) == len(plan.features), list(by_key)
+    records = sum(len(plan.ticket_ids(f)) for f in plan.features)
+    assert len(by_key) == len(parsed.features) == records, list(by_key)
     highlighted = plan.expected_highlighted()
     for wanted in plan.features:
+        # A line with two IDs gives a record for each, with the same text.
+        for second in plan.ticket_ids(wanted)[1:]:
+            assert by_key[second] == replace(
+                by_key[wanted.ticket_id], ticket_id=second, position=by_key[second].position
+            )
         got = by_key[plan.key(wanted)]
         last = wanted is plan.features[-1]
         assert got.title == wanted.title
