@@ -543,7 +543,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--search-connections", type=int, default=4)
     parser.add_argument("--search-duration", type=float, default=15.0)
     parser.add_argument("--workers", type=int, help="passed to halonotes serve")
-    parser.add_argument("--threads", type=int, help="passed to halonotes serve")
     parser.add_argument("--baseline", metavar="GIT-REF", help="also measure this commit's code")
     parser.add_argument(
         "--rounds",
@@ -562,8 +561,6 @@ def main(argv: list[str] | None = None) -> int:
     extra = []
     if args.workers:
         extra += ["--workers", str(args.workers)]
-    if args.threads:
-        extra += ["--threads", str(args.threads)]
     with tempfile.TemporaryDirectory(prefix="halonotes-load-") as scratch:
         data_dir = args.data or Path(scratch) / "data"
         prepare_data(data_dir, args.features)

@@ -9,7 +9,7 @@ Serves a seeded synthetic archive (bench/corpus.py, as bench/load.py does) on a 
 * ``slow`` connections trickle for ``--duration`` seconds: half send a request's headers one
   byte a second and never finish them, half send complete headers of a POST announcing a
   1 MB body and then trickle the body a byte a second. A connection the server closes is
-  opened again at once (the count is printed: a server that frees its threads closes them);
+  opened again at once (the count is printed: a server that frees what they hold closes them);
 * all the while, one normal client sends filtered searches ``/?q=…`` one after another, each
   on a new connection, with a 10 s timeout: a visitor arriving while the attack goes on.
 
@@ -62,7 +62,7 @@ async def trickle(port: int, number: int, deadline: float, phase: Phase) -> None
         head, drip = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ", b"a"
     else:
         head = (
-            b"POST /search.json HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"POST /workbench/sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000\r\n\r\n"
         )
         drip = b"q"
@@ -132,7 +132,7 @@ async def run_phase(port: int, words, seed: str, slow: int, duration: float) -> 
     phase = Phase("calm" if slow == 0 else f"{slow} slow", slow)
     deadline = time.monotonic() + duration
     slow_tasks = [asyncio.create_task(trickle(port, n, deadline, phase)) for n in range(slow)]
-    await asyncio.sleep(min(2.0, duration / 10) if slow else 0)  # let them take their threads
+    await asyncio.sleep(min(2.0, duration / 10) if slow else 0)  # let them take hold
     await search(port, load.search_paths(random.Random(seed), words), deadline, phase)
     for task in slow_tasks:
         task.cancel()

@@ -80,7 +80,7 @@ def test_connections_opened_together_spread_over_the_workers(tmp_path):
     the other waits idle: its requests would queue for one interpreter lock."""
     write_archive(tmp_path)
     port = free_port()
-    with running_server(tmp_path, port, "--workers", "2", "--threads", "1") as site:
+    with running_server(tmp_path, port, "--workers", "2") as site:
         deadline = time.monotonic() + 30
         while not workers_ready(site.pid, tmp_path):
             assert time.monotonic() < deadline, "the workers did not load the index"
@@ -114,11 +114,11 @@ def test_workers_read_requests_with_the_c_parser(tmp_path):
 
 
 def search_answered_beside(tmp_path, send_slowly) -> float:
-    """Seconds a visitor's search takes on a server of one app thread while connections,
+    """Seconds a visitor's search takes on a server of one worker while connections,
     each fed by ``send_slowly(sockets)``, hold back the rest of their requests."""
     write_archive(tmp_path)
     port = free_port()
-    with running_server(tmp_path, port, "--workers", "1", "--threads", "1") as site:
+    with running_server(tmp_path, port, "--workers", "1") as site:
         slow = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
         try:
             send_slowly(slow)
@@ -131,9 +131,9 @@ def search_answered_beside(tmp_path, send_slowly) -> float:
                 client.close()
 
 
-def test_slow_clients_do_not_hold_the_app_threads(tmp_path):
+def test_slow_clients_do_not_hold_the_app(tmp_path):
     """Connections that send their headers a byte at a time, more of them than the server has
-    app threads, leave a visitor's search answered at once."""
+    workers, leave a visitor's search answered at once."""
 
     def trickle_headers(slow):
         for byte in (b"G", b"E"):
@@ -144,8 +144,8 @@ def test_slow_clients_do_not_hold_the_app_threads(tmp_path):
     assert search_answered_beside(tmp_path, trickle_headers) < 2
 
 
-def test_a_form_body_sent_slowly_does_not_hold_the_app_thread(tmp_path):
-    """Sign-ins whose bodies trickle in are read on the event loop: the one app thread stays
+def test_a_form_body_sent_slowly_does_not_hold_the_app(tmp_path):
+    """Sign-ins whose bodies trickle in are read on the event loop: the one worker's app stays
     free for a visitor's search until a body is complete."""
 
     def start_bodies(slow):

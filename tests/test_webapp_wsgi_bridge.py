@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 
 from flask import Flask, request
 
@@ -50,7 +49,7 @@ def call(bridge, scope, incoming=None):
 
 def echo_app(seen):
     def app(environ, start_response):
-        seen.append((dict(environ), environ["wsgi.input"].read(), threading.current_thread()))
+        seen.append((dict(environ), environ["wsgi.input"].read()))
         start_response("201 Created", [("Content-Type", "text/plain"), ("X-Twice", "a")])
         return [b"one ", b"two"]
 
@@ -72,9 +71,9 @@ def test_a_request_reaches_the_app_as_a_wsgi_environ_and_its_answer_comes_back_w
         method="POST",
         root_path="/mount",
     )
-    sent = call(WsgiBridge(echo_app(seen), threads=1), scope, body_messages(b"a=1", b"&b=2"))
+    sent = call(WsgiBridge(echo_app(seen)), scope, body_messages(b"a=1", b"&b=2"))
 
-    environ, body, thread = seen[0]
+    environ, body = seen[0]
     assert body == b"a=1&b=2"
     assert environ["SCRIPT_NAME"] == "/mount" and environ["PATH_INFO"] == "/search"
     assert environ["QUERY_STRING"] == "q=caf%C3%A9"
@@ -83,7 +82,6 @@ def test_a_request_reaches_the_app_as_a_wsgi_environ_and_its_answer_comes_back_w
     assert environ["CONTENT_TYPE"] == "application/x-www-form-urlencoded"
     assert environ["CONTENT_LENGTH"] == "7"
     assert environ["REMOTE_ADDR"] == "127.0.0.1"
-    assert thread is not threading.main_thread()  # the app never runs on the event loop
     assert sent == [
         {
             "type": "http.response.start",
@@ -105,14 +103,14 @@ def test_a_chunked_form_without_a_length_reaches_the_view_whole():
             (b"transfer-encoding", b"chunked"),
         ],
     )
-    sent = call(WsgiBridge(app, threads=1), scope, body_messages(b"name=Ad", b"a+Lovelace"))
+    sent = call(WsgiBridge(app), scope, body_messages(b"name=Ad", b"a+Lovelace"))
     assert sent[0]["status"] == 200
     assert sent[1]["body"] == b"Ada Lovelace"
 
 
 def test_a_body_over_the_limit_is_refused_without_running_the_app():
     seen = []
-    bridge = WsgiBridge(echo_app(seen), threads=1, max_body_bytes=10)
+    bridge = WsgiBridge(echo_app(seen), max_body_bytes=10)
     announced = call(bridge, http_scope(method="POST", headers=[(b"content-length", b"11")]))
     streamed = call(bridge, http_scope(method="POST"), body_messages(b"x" * 6, b"x" * 6))
 
@@ -125,7 +123,7 @@ def test_a_body_over_the_limit_is_refused_without_running_the_app():
 
 def test_a_client_gone_before_its_body_is_in_never_reaches_the_app():
     seen = []
-    bridge = WsgiBridge(echo_app(seen), threads=1)
+    bridge = WsgiBridge(echo_app(seen))
     scope = http_scope(method="POST", headers=[(b"content-length", b"100")])
     partial = [{"type": "http.request", "body": b"a=1", "more_body": True}]
     assert call(bridge, scope, partial) == []
@@ -134,7 +132,7 @@ def test_a_client_gone_before_its_body_is_in_never_reaches_the_app():
 
 def test_a_body_that_does_not_arrive_in_time_gets_a_408_without_running_the_app():
     seen = []
-    bridge = WsgiBridge(echo_app(seen), threads=1, body_seconds=0.2)
+    bridge = WsgiBridge(echo_app(seen), body_seconds=0.2)
     scope = http_scope(method="POST", headers=[(b"content-length", b"100")])
     sent = []
 
@@ -161,8 +159,8 @@ def test_what_the_app_writes_and_a_late_start_response_are_kept():
         yield b"body first"
         start_response("200 OK", [])
 
-    assert call(WsgiBridge(app, threads=1), http_scope())[1]["body"] == b"written yielded"
-    assert call(WsgiBridge(late, threads=1), http_scope())[1]["body"] == b"body first"
+    assert call(WsgiBridge(app), http_scope())[1]["body"] == b"written yielded"
+    assert call(WsgiBridge(late), http_scope())[1]["body"] == b"body first"
 
 
 def test_the_answer_is_closed_after_it_is_read():
@@ -176,5 +174,5 @@ def test_the_answer_is_closed_after_it_is_read():
         start_response("200 OK", [])
         return Answer([b"x"])
 
-    call(WsgiBridge(app, threads=1), http_scope())
+    call(WsgiBridge(app), http_scope())
     assert closed == [True]

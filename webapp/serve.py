@@ -1,9 +1,9 @@
 """``halonotes serve``: the site under gunicorn's asyncio (``asgi``) workers.
 
 Each worker process reads requests, bodies included, and writes responses on its event loop,
-and hands a request to the Flask app on a small thread pool (``webapp.wsgi_bridge``) only once
-it is all in: a client that sends it a byte at a time, or reads the answer slowly, holds a
-socket on the event loop, never an app thread. Each worker listens on its own socket
+and runs the Flask app on a request (``webapp.wsgi_bridge``) only once it is all in: a client
+that sends it a byte at a time, or reads the answer slowly, holds a socket on the event loop,
+never the app. Each worker listens on its own socket
 (SO_REUSEPORT) and the kernel spreads new connections over them: on one shared socket the
 worker awake first took whole bursts of connections opened together.
 """
@@ -27,9 +27,8 @@ from webapp.urls import SettingError
 class SiteServer(BaseApplication):
     """Gunicorn running the halonotes app with options given in code, not on its command line."""
 
-    def __init__(self, *, app_config: dict, threads: int, options: dict):
+    def __init__(self, *, app_config: dict, options: dict):
         self.app_config = app_config
-        self.threads = threads
         self.options = options
         super().__init__()
 
@@ -46,7 +45,7 @@ class SiteServer(BaseApplication):
 
         app = create_app(self.app_config)
         warm_up(app)
-        return WsgiBridge(app, threads=self.threads)
+        return WsgiBridge(app)
 
 
 def warm_up(app) -> None:
@@ -126,13 +125,6 @@ def next_free_port(host: str, port: int, tries: int = 20) -> int:
     help="Worker processes. Pages are CPU-bound Python: processes, not threads, use the cores.",
 )
 @click.option(
-    "--threads",
-    default=2,
-    show_default=True,
-    type=click.IntRange(1, 64),
-    help="App threads per worker (connections are read and written on its event loop).",
-)
-@click.option(
     "--access-log",
     "access_log",
     metavar="FILE|-",
@@ -145,7 +137,6 @@ def serve_command(
     port: int,
     find_free: bool,
     workers: int,
-    threads: int,
     access_log: str | None,
     data_dir: Path | None,
 ) -> None:
@@ -173,7 +164,7 @@ def serve_command(
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(
         f"Serving halonotes at http://{shown_host}:{port}/ "
-        f"({workers} workers x {threads} threads, data: {data_dir}). Press Ctrl+C to stop."
+        f"({workers} workers, data: {data_dir}). Press Ctrl+C to stop."
     )
     options = {
         "bind": f"{shown_host}:{port}",
@@ -198,4 +189,4 @@ def serve_command(
         "timeout": 30,
         "graceful_timeout": 5,
     }
-    SiteServer(app_config=app_config, threads=threads, options=options).run()
+    SiteServer(app_config=app_config, options=options).run()

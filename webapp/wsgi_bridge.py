@@ -1,11 +1,15 @@
-"""The Flask (WSGI) app as an ASGI app for gunicorn's asyncio workers, with one hand-off a request.
+"""The Flask (WSGI) app as an ASGI app for gunicorn's asyncio workers.
 
-The event loop reads a request, its body included, before an app thread is taken: a client
-that trickles a form's body holds a socket, never a thread, and for BODY_SECONDS at most.
-The thread runs the app and gathers the whole answer (the site's answers are built in
-memory); the loop writes it. A request crosses between loop and thread twice, there and
-back, where an adapter that passes each part of an answer on its own crosses for every part
-and waits on the loop each time.
+The event loop reads a request, its body included, before the app sees it: a client that
+trickles a form's body holds a socket, never the app, and for BODY_SECONDS at most. The app
+then runs on the loop's own thread and its whole answer (the site's answers are built in
+memory) is handed to the loop to write, however slowly the client reads it.
+
+The app is CPU-bound Python under one interpreter lock, so a pool of app threads gave a
+worker no more throughput; handing each request to a pool thread and back cost it about
+0.8 ms of CPU (1.2x the requests a second without it, bench/load.py at 3,250 features).
+While the app runs, the worker's other connections wait in the kernel's buffers, as they
+would wait for the lock; the other workers go on answering.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 
 MAX_BODY_BYTES = 1 << 20  # the site's forms are a few kilobytes; a bigger body gets a 413
@@ -28,20 +31,18 @@ class BodyTooLarge(Exception):
 
 
 class WsgiBridge:
-    """An ASGI app running ``app`` on a pool of ``threads`` threads."""
+    """An ASGI app running the WSGI ``app`` once each request is all in."""
 
     def __init__(
         self,
         app: WsgiApp,
         *,
-        threads: int,
         max_body_bytes: int = MAX_BODY_BYTES,
         body_seconds: float = BODY_SECONDS,
     ):
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.body_seconds = body_seconds
-        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="app")
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
@@ -59,9 +60,7 @@ class WsgiBridge:
             return
         if body is None:  # the client left before its body was in
             return
-        environ = wsgi_environ(scope, body)
-        loop = asyncio.get_running_loop()
-        await _send(send, await loop.run_in_executor(self.executor, self._answer, environ))
+        await _send(send, self._answer(wsgi_environ(scope, body)))
 
     async def _read_body(self, scope: dict, receive: Callable) -> bytes | None:
         """The request's whole body, read on the loop (None if the client disconnected)."""
@@ -83,7 +82,7 @@ class WsgiBridge:
                 return b"".join(chunks)
 
     def _answer(self, environ: dict) -> Answer:
-        """Run the app on this (app) thread and gather its whole answer."""
+        """Run the app and gather its whole answer."""
         started: list = []
         written: list[bytes] = []
 
@@ -128,7 +127,7 @@ def wsgi_environ(scope: dict, body: bytes) -> dict:
         # The whole body is in: a chunked one (no Content-Length) is read to its end too.
         "wsgi.input_terminated": True,
         "wsgi.errors": sys.stderr,
-        "wsgi.multithread": True,
+        "wsgi.multithread": False,
         "wsgi.multiprocess": True,
         "wsgi.run_once": False,
     }
