@@ -256,3 +256,60 @@ def test_a_taken_port_gives_the_next_free_one_when_asked():
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", chosen))  # free indeed
     assert next_free_port("127.0.0.1", port) == port  # once freed, the asked-for one
+
+
+def read_answer(client: socket.socket) -> bytes | None:
+    """The head of one whole HTTP answer read off ``client`` (None if it was closed)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = client.recv(65536)
+        if not chunk:
+            return None
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":")[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        chunk = client.recv(65536)
+        if not chunk:
+            return None
+        body += chunk
+    return head
+
+
+def test_a_kept_alive_connection_is_not_dropped_while_its_worker_is_busy(tmp_path):
+    """A visitor's next request on a kept-alive connection, sent while the worker answers a
+    burst that keeps it busy for seconds, is answered: the idle timer of the connection must
+    not fire on a request that arrived but was not read yet."""
+    write_archive(tmp_path)
+    port = free_port()
+    with running_server(tmp_path, port, "--workers", "1") as site:
+        burst = [socket.create_connection(("127.0.0.1", port)) for _ in range(800)]
+        visitor = socket.create_connection(("127.0.0.1", port))
+        visitor.settimeout(60)
+        try:
+            search = f"GET /?q=invoice HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+            visitor.sendall(search)
+            assert read_answer(visitor).startswith(b"HTTP/1.1 200")
+            # The first searches of the burst keep the worker busy while the rest arrive, so it
+            # reads those all at once and answers them on end, for seconds, past the idle
+            # timer armed at the visitor's first answer (gunicorn's default is 2 s).
+            time.sleep(0.9)
+            for number, client in enumerate(burst):
+                path = f"/search.csv?q=invoice+{number}"
+                client.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+                if number == 50:
+                    time.sleep(0.05)
+            time.sleep(0.4)
+            visitor.sendall(search.replace(b"invoice", b"invoices"))
+            answer = read_answer(visitor)
+            assert answer is not None, "the server closed the visitor's connection"
+            assert answer.startswith(b"HTTP/1.1 200")
+        finally:
+            for client in burst:
+                client.close()
+            visitor.close()
+    assert "Traceback" not in site.output

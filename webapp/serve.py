@@ -187,6 +187,12 @@ def serve_command(
         "errorlog": "-",
         "loglevel": "warning",
         "timeout": 30,
+        # gunicorn closes a kept-alive connection when its idle timer fires, and a timer that
+        # fell due while the worker ran the app fires before the loop reads what arrived
+        # meanwhile: with the default 2 s, a visitor's next request sent during a burst that
+        # took the worker longer was answered with a closed connection. A worker whose loop
+        # is held as long as ``timeout`` is restarted anyway.
+        "keepalive": 30,
         "graceful_timeout": 5,
     }
     SiteServer(app_config=app_config, options=options).run()
