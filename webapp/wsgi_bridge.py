@@ -6,8 +6,10 @@ then runs on the loop's own thread and its whole answer (the site's answers are 
 memory) is handed to the loop to write, however slowly the client reads it.
 
 The app is CPU-bound Python under one interpreter lock, so a pool of app threads gave a
-worker no more throughput; handing each request to a pool thread and back cost it about
-0.8 ms of CPU (1.2x the requests a second without it, bench/load.py at 3,250 features).
+worker no more throughput; handing each request to a pool thread and back cost 0.4 to
+0.8 ms of CPU a search (1.15x to 1.19x the requests a second in bench/load.py's mix at 3,250
+features without it).
+
 While the app runs, the worker's other connections wait in the kernel's buffers, as they
 would wait for the lock; the other workers go on answering.
 """
