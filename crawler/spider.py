@@ -45,7 +45,7 @@ from w3lib.encoding import http_content_type_encoding
 from crawler.bounds import CrawlBounds
 from crawler.parse import parse_page
 from crawler.parse.encoding import UndecodableError, read_page
-from crawler.parse.meta import names_the_series, post_link_number
+from crawler.parse.meta import names_the_series, post_link_number, slug_names_the_series
 from crawler.records import Episode, Feature
 from crawler.retry_after import RETRY_AFTER_MAX_SETTING, retry_after_seconds
 from crawler.state import content_hash
@@ -161,7 +161,11 @@ def sitemap_links(
     response: Response, *, host: str, limit: int | None = None
 ) -> tuple[list[str], list[str]]:
     """Read a sitemap: (episode posts on ``host``, nested sitemaps on ``host``), each once in
-    sitemap order; with ``limit``, stop reading after that many of them."""
+    sitemap order; with ``limit``, stop reading after that many of them.
+
+    A sitemap has no card to name the series, so a post whose slug names it is asked for
+    with or without an episode number (``by-the-run-book-halopsa-2-230``): its page says
+    which episode it is, or that it is none."""
     try:
         sitemap = Sitemap(response.body)
     except (StopIteration, ValueError, SyntaxError):
@@ -174,7 +178,7 @@ def sitemap_links(
             break
         if nested and _on_host(url, host):
             found[url] = None
-        elif not nested and is_episode_url(url, host=host):
+        elif not nested and _on_host(url, host) and slug_names_the_series(url):
             found[post_url(url, host)] = None
     return ([], list(found)) if nested else (list(found), [])
 

@@ -159,6 +159,19 @@ def test_the_www_twin_of_the_start_host_is_the_same_site_and_each_post_one_url()
     )
 
 
+def test_a_sitemap_post_whose_slug_names_the_series_without_a_number_is_asked_for():
+    """A sitemap has no card text: a slug naming the series is the only sign of an episode."""
+    urlset = XmlResponse(
+        url=f"https://{HOST}/sitemap.xml",
+        body=b"""<?xml version="1.0" encoding="UTF-8"?>
+        <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+          <url><loc>https://www.risingtidegroup.net/thoughts/by-the-runbook-halopsa-2-230</loc></url>
+          <url><loc>https://www.risingtidegroup.net/thoughts/halopsa-2-230-what-changed</loc></url>
+        </urlset>""",
+    )
+    assert sitemap_links(urlset, host=HOST) == ([f"{LISTING}/by-the-runbook-halopsa-2-230"], [])
+
+
 def test_a_broken_sitemap_yields_nothing():
     page = XmlResponse(url=f"https://{HOST}/sitemap.xml", body=b"<html>not a sitemap")
     assert sitemap_links(page, host=HOST) == ([], [])

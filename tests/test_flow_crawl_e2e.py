@@ -239,3 +239,24 @@ def test_a_post_whose_slug_names_no_episode_is_found_by_its_card(server, tmp_pat
     assert set(episodes) == EPISODES
     assert episodes[55]["url"] == f"{server.origin}{moved}"
     assert any(f["episode"] == 55 and f["ticket_id"] for f in jsonl(data_dir / "features.jsonl"))
+
+
+def test_a_post_only_the_sitemap_lists_is_found_by_its_slug_without_a_number(tmp_path):
+    """Episode 51 moved to a slug that names the series but no number, and nothing links to
+    it any more: the sitemap's entry is the only way to it, and its page names the episode."""
+    site = tmp_path / "site"
+    shutil.copytree(sample_site_dir(), site)
+    old, moved = "/thoughts/by-the-run-book-episode-51", "/thoughts/by-the-run-book-halopsa-2-216"
+    (site / f"{old[1:]}.html").rename(site / f"{moved[1:]}.html")
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace(f'href="{old}"', 'href="/thoughts"'), encoding="utf-8")
+    sitemap = site / "sitemap.xml"
+    sitemap.write_text(sitemap.read_text(encoding="utf-8").replace(old, moved), encoding="utf-8")
+    with LoggingServer(site) as running:
+        result = crawl(running, tmp_path / "data")
+        assert moved in running.paths()
+    assert result.returncode == 0, result.stderr
+    episodes = {e["episode"]: e for e in jsonl(tmp_path / "data" / "episodes.jsonl")}
+    assert set(episodes) == EPISODES
+    assert episodes[51]["url"].endswith(moved)

@@ -215,12 +215,21 @@ def is_call_to_action(text: str) -> bool:
 
 def post_link_number(href: str) -> int | None:
     """The episode number of a link to an episode post (``/by-the-run-book-episode-19``)."""
-    path = urlsplit(href.strip()).path
-    slug = path.rstrip("/").rpartition("/")[2]
-    if not _SERIES_SLUG.search(slug):
+    if not slug_names_the_series(href):
         return None
-    match = _SLUG_NUMBER.search(slug)
+    match = _SLUG_NUMBER.search(_slug(href))
     return int(match.group(1) or match.group(2)) if match else None
+
+
+def slug_names_the_series(href: str) -> bool:
+    """True when a URL's last path part names the series (``by-the-run-book-halopsa-2-230``),
+    with or without an episode number."""
+    return bool(_SERIES_SLUG.search(_slug(href)))
+
+
+def _slug(href: str) -> str:
+    """The last part of a URL's path."""
+    return urlsplit(href.strip()).path.rstrip("/").rpartition("/")[2]
 
 
 def names_the_series(text: str) -> bool:
