@@ -19,6 +19,7 @@ from whoosh.idsets import DocIdSet
 from crawler.versions import version_key
 from index.cache import LruCache
 from index.model import FacetCount
+from index.ordering import sorted_by
 from index.schema import (
     KIND_EPISODE,
     KIND_FEATURE,
@@ -207,21 +208,22 @@ class Tables:
             term_scores=self._term_scores.keys(),
         )
 
-    def sort_key(self, sort: str) -> Callable[[int], object]:
-        """The key that puts documents in a search's sort order (relevance ties: newest)."""
-        newest = self.newest_key
+    def sort_keys(self, sort: str) -> tuple[Callable[[int], int], ...]:
+        """The keys, most significant first, that put documents in a search's sort order
+        (relevance ties: newest), for ``sorted_by``."""
+        newest = self.newest_key.__getitem__
         if sort == "version":
             vkey = self.version_key
-            return lambda d: (-vkey[d], newest[d])
+            return (lambda d: -vkey[d], newest)
         if sort == "timestamp":
-            episode, seconds = self.episode, self.seconds
-            return lambda d: (-episode[d], seconds[d], newest[d])
-        return newest.__getitem__
+            episode = self.episode
+            return (lambda d: -episode[d], self.seconds.__getitem__, newest)
+        return (newest,)
 
     def order(self, sort: str) -> list[int]:
         """Feature document numbers in a sort order (computed once per generation)."""
         if sort not in self._orders:
-            self._orders[sort] = sorted(self.feature_docs, key=self.sort_key(sort))
+            self._orders[sort] = sorted_by(self.feature_docs, *self.sort_keys(sort))
         return self._orders[sort]
 
     def term_mask(self, key: tuple, docs: Callable[[], Iterable[int]]) -> int:

@@ -16,6 +16,7 @@ from array import array
 from whoosh.query import Query, Term
 
 from index.facets import MaskDocs, Tables, docnums
+from index.ordering import sorted_by
 from index.schema import TEXT_FIELDS
 
 KEEP_SCORES_LIMIT = 10_000  # postings of a term whose every score is computed and kept
@@ -41,7 +42,7 @@ def ranking(searcher, tables: Tables, text: str) -> tuple[array, array]:
     """The documents having the analysed term, best score first, and their scores."""
     scores = term_scores(searcher, text)
     newest = tables.newest_key
-    order = sorted(scores, key=lambda d: (-scores[d], newest[d]))
+    order = sorted_by(scores, lambda d: -scores[d], newest.__getitem__)
     return array("i", order), array("d", [scores[d] for d in order])
 
 

@@ -14,6 +14,7 @@ from whoosh.query import Term
 from index.facets import Tables, docnums, mask_of
 from index.hits import hit as hit_of
 from index.model import Hit
+from index.ordering import sorted_by
 from index.ranking import term_frequency
 from index.schema import text_analyzer
 from index.text_query import term_mask
@@ -39,7 +40,7 @@ def related(searcher, tables: Tables, hit: Hit, limit: int) -> list[Hit]:
         return []
     _add_shared_values(tables, hit, scores)
     newest = tables.newest_key
-    ranked = sorted(scores, key=lambda d: (-scores[d], newest[d]))
+    ranked = sorted_by(scores, lambda d: -scores[d], newest.__getitem__)
     return [hit_of(searcher, tables, d, score=scores[d]) for d in ranked[:limit]]
 
 

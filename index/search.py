@@ -11,6 +11,7 @@ from whoosh.query.compound import DefaultOr as Or
 from index.facets import Tables, docnums, mask_of
 from index.hits import hit
 from index.model import FacetCount, ResultPage, SearchRequest
+from index.ordering import sorted_by
 from index.query import ParsedQuery, Word, parse_query, request_filters
 from index.ranking import top_by_query, top_by_terms
 from index.schema import stored_record, text_analyzer
@@ -154,7 +155,7 @@ def _page_of_results(
             top = top_by_query(searcher, tables, matches.query, matches.results, limit, docs)
         return top[start:]
     if docs is not None:
-        ordered = sorted(docs, key=tables.sort_key(request.sort))
+        ordered = sorted_by(docs, *tables.sort_keys(request.sort))
         return [(d, 0.0) for d in ordered[start : start + request.page_size]]
     return _walk_order(tables.order(request.sort), result_bytes, start, request.page_size)
 
